@@ -1,0 +1,364 @@
+"""Clinical table of the demo cohort.
+
+With the defaults (316 patients) every count of the study's Table 1, the group sizes, the omics
+availability and the medians and rates quoted in the Results section are reproduced exactly.
+For any other cohort size the same proportions are allocated with largest-remainder rounding
+inside each calcification group, so the marginals scale linearly.
+
+Continuous variables are drawn from group-specific distributions whose direction and rough
+size follow the paper (high-suspicion tumours larger with higher Ki-67; probably-benign
+patients older with higher ER/PR scores), then the middle order statistics are pinned so the
+group medians equal the published ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+GROUPS: tuple[str, ...] = (
+    "negative",
+    "probably_benign",
+    "low_moderate_suspicion",
+    "high_suspicion",
+)
+MAIN_GROUPS: tuple[str, ...] = ("negative", "probably_benign", "high_suspicion")
+
+# Group sizes of the published cohort (316 patients).
+PUBLISHED_GROUP_SIZES: dict[str, int] = {
+    "negative": 103,
+    "probably_benign": 90,
+    "low_moderate_suspicion": 23,
+    "high_suspicion": 100,
+}
+
+# Counts per group in the order of GROUPS. Main groups: the paper's Table 1. The
+# low-moderate-suspicion group (n = 23) is not tabulated in the paper; its counts are
+# plausible values between the probably-benign and high-suspicion groups.
+TABLE1_COUNTS: dict[str, dict[str, tuple[int, int, int, int]]] = {
+    "breast_density": {
+        "a": (8, 4, 1, 1),  # entirely fatty
+        "b": (54, 54, 14, 66),  # scattered fibroglandular
+        "c": (34, 31, 8, 33),  # heterogeneously dense
+        "d": (7, 1, 0, 0),  # extremely dense
+    },
+    "focal_asymmetry": {"present": (15, 21, 4, 18), "absent": (88, 69, 19, 82)},
+    "architectural_distortion": {"present": (40, 29, 9, 42), "absent": (63, 61, 14, 58)},
+    "lymph_node_status": {"negative": (51, 50, 11, 38), "positive": (52, 40, 12, 62)},
+    "lymphovascular_invasion": {
+        "present": (46, 30, 10, 58),
+        "absent": (55, 56, 12, 41),
+        "unknown": (2, 4, 1, 1),
+    },
+    "histological_grade": {
+        "I": (4, 1, 1, 1),
+        "II": (67, 67, 16, 64),
+        "III": (24, 18, 5, 32),
+        "unknown": (8, 4, 1, 3),
+    },
+}
+
+# BI-RADS calcification assessments inside each group (the paper gives only group totals).
+BIRADS_COUNTS: dict[str, dict[str, int]] = {
+    "negative": {"none": 103},
+    "probably_benign": {"2": 31, "3": 59},
+    "low_moderate_suspicion": {"4A": 13, "4B": 10},
+    "high_suspicion": {"4C": 71, "5": 29},
+}
+
+# Omics availability per group: WES 271 (copy number from WES for 93/83/88 of the main
+# groups), RNA-seq 312 (PAM50 denominators 103/89/98), lipidomics = polar metabolomics 196.
+OMICS_COUNTS: dict[str, tuple[int, int, int, int]] = {
+    "has_wes": (93, 83, 7, 88),
+    "has_rnaseq": (103, 89, 22, 98),
+    "has_metabolomics": (64, 56, 14, 62),
+}
+
+# Relapse among patients with follow-up (Figure 2G: 46.2 % of relapsed vs 33.5 % of
+# non-relapsed patients had high-suspicion calcifications; 26 relapsed, 263 relapse-free,
+# 4 patients of the main groups without follow-up).
+RELAPSE_COUNTS: dict[str, tuple[int, int, int, int]] = {
+    "relapsed": (9, 5, 2, 12),
+    "relapse_free": (92, 83, 20, 88),
+    "no_follow_up": (2, 2, 1, 0),
+}
+
+# Published group medians (Table 1 and Results): age and Ki-67.
+PUBLISHED_MEDIANS: dict[str, dict[str, float]] = {
+    "age_years": {
+        "negative": 55,
+        "probably_benign": 58,
+        "low_moderate_suspicion": 55,
+        "high_suspicion": 52.5,
+    },
+    "ki67_ihc_pct": {
+        "negative": 20,
+        "probably_benign": 20,
+        "low_moderate_suspicion": 25,
+        "high_suspicion": 30,
+    },
+}
+
+# SNF subtype composition of RNA-seq patients (SNF3 27.1 % / 29.4 % / 49.2 % in the paper).
+SNF_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
+    "SNF1": (0.28, 0.40, 0.20, 0.18),
+    "SNF2": (0.25, 0.18, 0.20, 0.13),
+    "SNF3": (0.271, 0.294, 0.40, 0.492),
+    "SNF4": (0.20, 0.126, 0.20, 0.198),
+}
+
+
+def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+    """Integer counts summing to ``total`` proportional to ``weights`` (Hamilton's method).
+
+    Ties in the remainders go to the earlier category, so the result is deterministic.
+    """
+    weights = np.asarray(weights, dtype=float)
+    if total == 0 or weights.sum() == 0:
+        return np.zeros(len(weights), dtype=int)
+    exact = weights / weights.sum() * total
+    counts = np.floor(exact).astype(int)
+    short = total - counts.sum()
+    order = np.argsort(-(exact - counts), kind="stable")
+    counts[order[:short]] += 1
+    return counts
+
+
+def group_sizes(n_patients: int) -> dict[str, int]:
+    """Calcification-group sizes for a cohort of ``n_patients`` (exact at 316)."""
+    sizes = largest_remainder(n_patients, np.array([PUBLISHED_GROUP_SIZES[g] for g in GROUPS]))
+    return dict(zip(GROUPS, sizes.tolist(), strict=True))
+
+
+def _scaled_counts(published: int, published_group: int, group_n: int) -> float:
+    return published / published_group * group_n
+
+
+def allocate_categories(
+    group_n: int, group: str, counts: Mapping[str, tuple[int, int, int, int]]
+) -> dict[str, int]:
+    """Category counts inside one group, scaled from the published counts."""
+    g = GROUPS.index(group)
+    published = np.array([c[g] for c in counts.values()])
+    scaled = largest_remainder(group_n, published)
+    return dict(zip(counts.keys(), scaled.tolist(), strict=True))
+
+
+def shuffled_labels(counts: Mapping[str, int], rng: np.random.Generator) -> np.ndarray:
+    """An array holding each label exactly ``counts[label]`` times, in random order."""
+    labels = np.repeat(np.array(list(counts.keys()), dtype=object), list(counts.values()))
+    return rng.permutation(labels)
+
+
+def values_with_median(
+    n: int,
+    median: float,
+    sample: Callable[[int], np.ndarray],
+    rng: np.random.Generator,
+    step: float = 1.0,
+) -> np.ndarray:
+    """``n`` values from ``sample`` whose median is exactly ``median``.
+
+    Values are rounded to ``step``. The lower half is drawn from the part of the
+    distribution at or below the median, the upper half from the part at or above it, and
+    the middle order statistics are set so that ``np.median`` returns ``median``.
+    """
+    if n == 0:
+        return np.array([], dtype=float)
+    pool = np.round(sample(max(20 * n, 200)) / step) * step
+    if n % 2:
+        mid = np.array([median])
+        n_half = (n - 1) // 2
+        low_cut, high_cut = median, median
+    else:
+        low_mid = np.floor(median / step) * step
+        high_mid = 2 * median - low_mid
+        mid = np.array([low_mid, high_mid])
+        n_half = n // 2 - 1
+        low_cut, high_cut = low_mid, high_mid
+    below = pool[pool <= low_cut]
+    above = pool[pool >= high_cut]
+    if len(below) == 0:
+        below = np.array([low_cut])
+    if len(above) == 0:
+        above = np.array([high_cut])
+    values = np.concatenate([rng.choice(below, n_half), mid, rng.choice(above, n_half)])
+    return rng.permutation(values)
+
+
+def _truncnorm(rng: np.random.Generator, mean: float, sd: float, low: float, high: float):
+    def draw(size: int) -> np.ndarray:
+        return np.clip(rng.normal(mean, sd, size), low, high)
+
+    return draw
+
+
+def _continuous_for_group(group: str, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Age, tumour size and IHC scores for ``n`` patients of one group."""
+    size_mean = {
+        "negative": 2.1,
+        "probably_benign": 2.1,
+        "low_moderate_suspicion": 2.3,
+        "high_suspicion": 2.55,
+    }[group]
+    er_mean = {
+        "negative": 80,
+        "probably_benign": 86,
+        "low_moderate_suspicion": 82,
+        "high_suspicion": 80,
+    }[group]
+    pr_mean = {
+        "negative": 45,
+        "probably_benign": 58,
+        "low_moderate_suspicion": 45,
+        "high_suspicion": 35,
+    }[group]
+    ki67_med = PUBLISHED_MEDIANS["ki67_ihc_pct"][group]
+    age_med = PUBLISHED_MEDIANS["age_years"][group]
+
+    age = values_with_median(n, age_med, _truncnorm(rng, age_med, 11, 26, 88), rng)
+    # The negative group has a wide upper tail (HS vs negative Ki-67 P = 0.184 in the paper).
+    ki67_mean, ki67_sd = {
+        "negative": (26, 20),
+        "probably_benign": (18, 9),
+        "low_moderate_suspicion": (25, 14),
+        "high_suspicion": (30, 16),
+    }[group]
+    ki67 = values_with_median(
+        n, ki67_med, _truncnorm(rng, ki67_mean, ki67_sd, 1, 90), rng, step=5.0
+    )
+    ki67 = np.where(ki67 < 1, 1.0, ki67)
+    tumor_size = np.round(np.clip(rng.lognormal(np.log(size_mean), 0.45, n), 0.3, 9.5), 1)
+    er = np.round(np.clip(rng.normal(er_mean, 12, n), 1, 99) / 5) * 5
+    er = np.clip(er, 1, 99)
+    pr = np.round(np.clip(rng.normal(pr_mean, 28, n), 0, 95) / 5) * 5
+    return {
+        "age_years": age.astype(int),
+        "tumor_size_cm": tumor_size,
+        "er_ihc_pct": er.astype(int),
+        "pr_ihc_pct": pr.astype(int),
+        "ki67_ihc_pct": ki67.astype(int),
+    }
+
+
+def _nodes_follow_size(
+    node_labels: np.ndarray, tumor_size: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Give positive-node labels preferentially to larger tumours (counts unchanged)."""
+    n_positive = int((node_labels == "positive").sum())
+    score = np.log(tumor_size) + rng.normal(0, 0.5, len(tumor_size))
+    order = np.argsort(-score, kind="stable")
+    result = np.full(len(tumor_size), "negative", dtype=object)
+    result[order[:n_positive]] = "positive"
+    return result
+
+
+def _relapse_free_survival(
+    group: str, relapse_labels: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """RFS months and event flags; relapses earlier in the high-suspicion group.
+
+    Follow-up of a 2013-2014 surgical cohort: censoring between about 60 and 96 months.
+    """
+    n = len(relapse_labels)
+    scale = {
+        "negative": 40.0,
+        "probably_benign": 52.0,
+        "low_moderate_suspicion": 40.0,
+        "high_suspicion": 30.0,
+    }[group]
+    event_time = np.clip(rng.weibull(1.4, n) * scale, 2.0, 58.0)
+    censor_time = rng.uniform(60.0, 96.0, n)
+    is_relapse = relapse_labels == "relapsed"
+    months = np.where(is_relapse, event_time, censor_time).round(1)
+    event = is_relapse.astype(float)
+    missing = relapse_labels == "no_follow_up"
+    months[missing] = np.nan
+    event[missing] = np.nan
+    return months, event
+
+
+def simulate_clinical(n_patients: int, rng: np.random.Generator) -> pd.DataFrame:
+    """One row per patient: calcification group, clinicopathology, omics availability, RFS.
+
+    The frame carries the generator's internal columns (``calcification_group``,
+    ``has_wes`` …) used by the omics simulators; :func:`clinical_raw_frame` selects the
+    columns of the raw ``clinical.csv``.
+    """
+    sizes = group_sizes(n_patients)
+    frames = []
+    for group in GROUPS:
+        n = sizes[group]
+        if n == 0:
+            continue
+        columns: dict[str, np.ndarray] = {"calcification_group": np.full(n, group, dtype=object)}
+        columns["calcification_birads"] = shuffled_labels(
+            dict(
+                zip(
+                    BIRADS_COUNTS[group].keys(),
+                    largest_remainder(n, np.array(list(BIRADS_COUNTS[group].values()))).tolist(),
+                    strict=True,
+                )
+            ),
+            rng,
+        )
+        for characteristic, counts in TABLE1_COUNTS.items():
+            columns[characteristic] = shuffled_labels(allocate_categories(n, group, counts), rng)
+        columns.update(_continuous_for_group(group, n, rng))
+        columns["lymph_node_status"] = _nodes_follow_size(
+            columns["lymph_node_status"], columns["tumor_size_cm"], rng
+        )
+        g = GROUPS.index(group)
+        published_n = PUBLISHED_GROUP_SIZES[group]
+        for flag, counts in OMICS_COUNTS.items():
+            k = round(_scaled_counts(counts[g], published_n, n))
+            columns[flag] = rng.permutation(np.arange(n) < k)
+        relapse = shuffled_labels(allocate_categories(n, group, RELAPSE_COUNTS), rng)
+        columns["rfs_months"], columns["rfs_event"] = _relapse_free_survival(group, relapse, rng)
+        columns["endocrine_therapy"] = rng.random(n) < 0.9
+        columns["her2_ihc"] = rng.choice(np.array(["0", "1+", "2+"]), n, p=[0.35, 0.45, 0.20])
+        snf_p = np.array([w[g] for w in SNF_WEIGHTS.values()])
+        snf = rng.choice(np.array(list(SNF_WEIGHTS.keys()), dtype=object), n, p=snf_p / snf_p.sum())
+        columns["snf_subtype"] = np.where(columns["has_rnaseq"], snf, None)
+        frames.append(pd.DataFrame(columns))
+
+    patients = pd.concat(frames, ignore_index=True)
+    # Interleave the groups: patient ids carry no group information.
+    patients = patients.iloc[rng.permutation(len(patients))].reset_index(drop=True)
+    patients.insert(0, "patient_id", [f"P{i:04d}" for i in range(1, len(patients) + 1)])
+    patients["has_lipidomics"] = patients["has_metabolomics"]
+    patients["has_polar_metabolomics"] = patients["has_metabolomics"]
+    return patients.drop(columns="has_metabolomics")
+
+
+# Columns of the raw clinical.csv, in file order.
+CLINICAL_COLUMNS: tuple[str, ...] = (
+    "patient_id",
+    "age_years",
+    "calcification_birads",
+    "breast_density",
+    "focal_asymmetry",
+    "architectural_distortion",
+    "tumor_size_cm",
+    "lymph_node_status",
+    "lymphovascular_invasion",
+    "histological_grade",
+    "er_ihc_pct",
+    "pr_ihc_pct",
+    "ki67_ihc_pct",
+    "her2_ihc",
+    "snf_subtype",
+    "endocrine_therapy",
+    "rfs_months",
+    "rfs_event",
+)
+
+
+def clinical_raw_frame(patients: pd.DataFrame) -> pd.DataFrame:
+    """The columns of ``clinical.csv`` as a hospital export would hold them."""
+    raw = patients.loc[:, list(CLINICAL_COLUMNS)].copy()
+    raw["endocrine_therapy"] = np.where(raw["endocrine_therapy"], "yes", "no")
+    raw["rfs_event"] = raw["rfs_event"].astype("Int64")
+    return raw

@@ -1,0 +1,511 @@
+"""Validate the raw files before anything is written to the warehouse.
+
+Tables (clinical, MAF, segments, metabolite annotation) and the headers of the wide matrices
+are checked with Great Expectations suites, run in an ephemeral context with analytics
+disabled. The cells of the wide matrices (up to millions of values) are checked with one
+vectorised pass per file instead of one expectation per sample column. Every failure, from
+either path, is reported in the same form: file, line, column, rule and offending values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from calcomics.raw_layout import RAW_FILES
+
+MAX_EXAMPLES = 5
+HEADER_LINES = 1  # data row i (0-based) sits on file line i + 2
+
+CHROMOSOMES = {f"{p}{c}" for p in ("", "chr") for c in [*map(str, range(1, 25)), "X", "Y"]}
+NUMBER = r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$"
+INTEGER = r"^\s*[-+]?\d+\s*$"
+SAMPLE_NOT_IN_CLINICAL = "sample id not found among clinical.csv patient_id values"
+FEATURE_NOT_ANNOTATED = "feature id not found in metabolite_annotation.tsv"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One broken rule in one raw file."""
+
+    file: str
+    column: str | None
+    rule: str
+    lines: tuple[int, ...] = ()
+    examples: tuple[str, ...] = ()
+    count: int = 0
+
+    def message(self) -> str:
+        where = self.file if self.column is None else f"{self.file}, column '{self.column}'"
+        text = f"{where}: {self.rule}"
+        if self.count:
+            shown = ", ".join(str(line) for line in self.lines[:MAX_EXAMPLES])
+            more = " …" if self.count > len(self.lines[:MAX_EXAMPLES]) else ""
+            text += f" — {self.count} row(s) fail, line(s) {shown}{more}"
+        if self.examples:
+            text += "; offending value(s): " + ", ".join(
+                repr(v) for v in self.examples[:MAX_EXAMPLES]
+            )
+        return text
+
+
+@dataclass
+class ValidationReport:
+    """All failures found in a raw-data folder."""
+
+    raw_dir: Path
+    failures: list[Failure] = field(default_factory=list)
+    checked_files: list[str] = field(default_factory=list)
+    n_expectations: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        if self.ok:
+            return (
+                f"Raw data in {self.raw_dir}: {len(self.checked_files)} files, "
+                f"{self.n_expectations} checks, all passed."
+            )
+        lines = [
+            f"Raw data in {self.raw_dir} failed validation: {len(self.failures)} problem(s); "
+            "nothing was written to the warehouse."
+        ]
+        lines += [f"  - {f.message()}" for f in self.failures]
+        return "\n".join(lines)
+
+
+class RawDataError(Exception):
+    """Raised when raw files break a rule; ``str()`` is the readable summary."""
+
+    def __init__(self, report: ValidationReport):
+        super().__init__(report.summary())
+        self.report = report
+
+
+# --- Great Expectations plumbing -------------------------------------------------------
+
+
+def _gx():
+    # Analytics off before GX is imported: patient data stays home, no outbound calls.
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    import great_expectations as gx
+
+    return gx
+
+
+class _Suites:
+    """Runs expectation suites on pandas frames in one ephemeral GX context."""
+
+    def __init__(self) -> None:
+        gx = _gx()
+        self.gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.source = self.context.data_sources.add_pandas("raw_files")
+
+    def run(self, name: str, frame: pd.DataFrame, expectations: list) -> list:
+        asset = self.source.add_dataframe_asset(name)
+        batch = asset.add_batch_definition_whole_dataframe(f"{name}_all").get_batch(
+            batch_parameters={"dataframe": frame}
+        )
+        suite = self.gx.ExpectationSuite(name=f"{name}_suite")
+        for expectation in expectations:
+            suite.add_expectation(expectation)
+        # GX 1.x draws a tqdm bar per validation whatever the context's progress_bars
+        # setting (it passes disable=False); keep the user's terminal for the summary.
+        with contextlib.redirect_stderr(io.StringIO()):
+            return batch.validate(suite, result_format="COMPLETE").results
+
+
+def _bound(value) -> str:
+    if value is None:
+        return "∞"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _rule_text(config) -> str:
+    kwargs = config.kwargs
+    kind = config.type
+    if config.meta and config.meta.get("rule"):
+        return str(config.meta["rule"])
+    if kind == "expect_column_to_exist":
+        return "required column is missing"
+    if kind == "expect_column_values_to_not_be_null":
+        return "value is required (empty cell)"
+    if kind == "expect_column_values_to_be_unique":
+        return "values must be unique (duplicate)"
+    if kind == "expect_column_values_to_be_in_set":
+        values = sorted(map(str, kwargs["value_set"]))
+        shown = ", ".join(values) if len(values) <= 12 else f"{len(values)} known ids"
+        return f"value not allowed (allowed: {shown})"
+    if kind == "expect_column_values_to_match_regex":
+        return "value must be an integer" if kwargs["regex"] == INTEGER else "value must be numeric"
+    if kind == "expect_column_values_to_be_between":
+        low, high = _bound(kwargs.get("min_value")), _bound(kwargs.get("max_value"))
+        return f"value must lie in [{low}, {high}]"
+    if kind == "expect_column_pair_values_a_to_be_greater_than_b":
+        return f"{kwargs['column_A']} must be >= {kwargs['column_B']}"
+    return kind
+
+
+def _failures_from(results: Iterable, file: str, frame_index_to_line) -> list[Failure]:
+    failures = []
+    for result in results:
+        if result.success:
+            continue
+        config = result.expectation_config
+        column = config.kwargs.get("column") or config.kwargs.get("column_A")
+        info = result.result or {}
+        index = info.get("unexpected_index_list") or []
+        lines = tuple(sorted({frame_index_to_line(i) for i in index}))
+        examples = tuple(dict.fromkeys(map(str, info.get("partial_unexpected_list") or [])))
+        count = int(info.get("unexpected_count") or 0)
+        failures.append(Failure(file, column, _rule_text(config), lines, examples, count))
+    return failures
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _leading_comment_lines(path: Path) -> int:
+    n = 0
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                break
+            n += 1
+    return n
+
+
+def _read_text_table(path: Path, sep: str) -> tuple[pd.DataFrame | None, Failure | None, int]:
+    """Read every cell as text; a malformed file becomes a Failure, never a traceback."""
+    skip = _leading_comment_lines(path)
+    try:
+        frame = pd.read_csv(
+            path, sep=sep, dtype=str, keep_default_na=False, na_values=[""], skiprows=skip
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+        rule = f"file cannot be parsed as a {'tab' if sep == chr(9) else 'comma'}-separated table"
+        return None, Failure(path.name, None, f"{rule} ({error})"), skip
+    return frame, None, skip
+
+
+def _line_mapper(skip: int):
+    return lambda i: int(i) + HEADER_LINES + 1 + skip
+
+
+# --- suites per file -------------------------------------------------------------------
+
+
+def _column_expectations(gx, frame: pd.DataFrame, required: dict[str, dict]) -> list:
+    expectations = []
+    for column, rules in required.items():
+        if column not in frame.columns:
+            expectations.append(gx.expectations.ExpectColumnToExist(column=column))
+            continue
+        if rules.get("required"):
+            expectations.append(gx.expectations.ExpectColumnValuesToNotBeNull(column=column))
+        if rules.get("unique"):
+            expectations.append(gx.expectations.ExpectColumnValuesToBeUnique(column=column))
+        if "in_set" in rules:
+            meta = {"rule": rules["in_set_rule"]} if "in_set_rule" in rules else None
+            expectations.append(
+                gx.expectations.ExpectColumnValuesToBeInSet(
+                    column=column, value_set=sorted(rules["in_set"]), meta=meta
+                )
+            )
+        if rules.get("numeric"):
+            pattern = INTEGER if rules["numeric"] == "integer" else NUMBER
+            expectations.append(
+                gx.expectations.ExpectColumnValuesToMatchRegex(column=column, regex=pattern)
+            )
+        if "between" in rules:
+            low, high = rules["between"]
+            expectations.append(
+                gx.expectations.ExpectColumnValuesToBeBetween(
+                    column=f"{column}__number", min_value=low, max_value=high
+                )
+            )
+    return expectations
+
+
+def _with_numeric_copies(frame: pd.DataFrame, required: dict[str, dict]) -> pd.DataFrame:
+    """Add ``<col>__number`` columns so range checks run on numbers, not text."""
+    out = frame.copy()
+    for column, rules in required.items():
+        if "between" in rules and column in out.columns:
+            out[f"{column}__number"] = pd.to_numeric(out[column], errors="coerce")
+    return out
+
+
+def _rename_number_columns(failures: list[Failure]) -> list[Failure]:
+    return [
+        Failure(f.file, (f.column or "").removesuffix("__number") or None, f.rule, f.lines,
+                f.examples, f.count)
+        for f in failures
+    ]
+
+
+def clinical_rules() -> dict[str, dict]:
+    """Column rules of clinical.csv (values normalised as the staging model does)."""
+    return {
+        "patient_id": {"required": True, "unique": True},
+        "age_years": {"required": True, "numeric": "number", "between": (0, 120)},
+        "calcification_birads": {
+            "required": True, "in_set": {"none", "2", "3", "4A", "4B", "4C", "5"}
+        },
+        "breast_density": {"required": True, "in_set": {"a", "b", "c", "d"}},
+        "focal_asymmetry": {"required": True, "in_set": {"present", "absent"}},
+        "architectural_distortion": {"required": True, "in_set": {"present", "absent"}},
+        "tumor_size_cm": {"numeric": "number", "between": (0, 30)},
+        "lymph_node_status": {"required": True, "in_set": {"negative", "positive"}},
+        "lymphovascular_invasion": {"required": True, "in_set": {"present", "absent", "unknown"}},
+        "histological_grade": {"required": True, "in_set": {"I", "II", "III", "unknown"}},
+        "er_ihc_pct": {"numeric": "number", "between": (0, 100)},
+        "pr_ihc_pct": {"numeric": "number", "between": (0, 100)},
+        "ki67_ihc_pct": {"numeric": "number", "between": (0, 100)},
+        "her2_ihc": {"in_set": {"0", "1+", "2+"}},
+        "snf_subtype": {"in_set": {"SNF1", "SNF2", "SNF3", "SNF4"}},
+        "endocrine_therapy": {"in_set": {"yes", "no"}},
+        "rfs_months": {"numeric": "number", "between": (0, None)},
+        "rfs_event": {"in_set": {"0", "1"}},
+    }
+
+
+def _normalise_clinical(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same trimming and case rules as stg_raw__patients."""
+    out = frame.copy()
+    for column in out.columns:
+        out[column] = out[column].str.strip()
+    lower = ["breast_density", "focal_asymmetry", "architectural_distortion",
+             "lymph_node_status", "lymphovascular_invasion", "endocrine_therapy"]
+    for column in lower:
+        if column in out.columns:
+            out[column] = out[column].str.lower()
+    if "calcification_birads" in out.columns:
+        birads = out["calcification_birads"]
+        out["calcification_birads"] = birads.where(birads.str.lower() == "none", birads.str.upper())
+        out.loc[birads.str.lower() == "none", "calcification_birads"] = "none"
+    return out
+
+
+def maf_rules(patient_ids: set[str]) -> dict[str, dict]:
+    return {
+        "Hugo_Symbol": {"required": True},
+        "Chromosome": {"required": True, "in_set": CHROMOSOMES},
+        "Start_Position": {"required": True, "numeric": "integer", "between": (1, None)},
+        "End_Position": {"required": True, "numeric": "integer", "between": (1, None)},
+        "Reference_Allele": {"required": True},
+        "Tumor_Seq_Allele2": {"required": True},
+        "Variant_Classification": {"required": True},
+        "Variant_Type": {
+            "required": True, "in_set": {"SNP", "DNP", "TNP", "ONP", "INS", "DEL", "CNV"}
+        },
+        "Tumor_Sample_Barcode": {
+            "required": True, "in_set": patient_ids, "in_set_rule": SAMPLE_NOT_IN_CLINICAL
+        },
+        "t_ref_count": {"numeric": "integer", "between": (0, None)},
+        "t_alt_count": {"numeric": "integer", "between": (0, None)},
+        "HGVSp_Short": {},
+        "Trinucleotide_Context": {},
+    }
+
+
+def segment_rules(patient_ids: set[str]) -> dict[str, dict]:
+    return {
+        "SampleID": {
+            "required": True, "in_set": patient_ids, "in_set_rule": SAMPLE_NOT_IN_CLINICAL
+        },
+        "Chromosome": {"required": True, "in_set": CHROMOSOMES},
+        "Start_position": {"required": True, "numeric": "integer", "between": (0, None)},
+        "End_position": {"required": True, "numeric": "integer", "between": (0, None)},
+        "total_cn": {"required": True, "numeric": "integer", "between": (0, None)},
+        "A_cn": {"required": True, "numeric": "integer", "between": (0, None)},
+        "B_cn": {"required": True, "numeric": "integer", "between": (0, None)},
+        "ploidy": {"numeric": "number", "between": (0, None)},
+    }
+
+
+def annotation_rules() -> dict[str, dict]:
+    return {
+        "feature_id": {"required": True, "unique": True},
+        "feature_name": {"required": True},
+        "platform": {"required": True, "in_set": {"lipidomics", "polar"}},
+        "metabolite_class": {},
+        "kegg_compound_id": {},
+        "lipid_subclass": {},
+    }
+
+
+def _check_table(
+    suites: _Suites, report: ValidationReport, path: Path, sep: str, rules: dict[str, dict],
+    normalise=None, pair_rules: tuple[tuple[str, str], ...] = (),
+) -> pd.DataFrame | None:
+    frame, failure, skip = _read_text_table(path, sep)
+    report.checked_files.append(path.name)
+    if failure is not None:
+        report.failures.append(failure)
+        return None
+    if normalise is not None:
+        frame = normalise(frame)
+    checked = _with_numeric_copies(frame, rules)
+    expectations = _column_expectations(suites.gx, checked, rules)
+    for column_a, column_b in pair_rules:
+        if {column_a, column_b} <= set(frame.columns):
+            checked[f"{column_a}__int"] = pd.to_numeric(checked[column_a], errors="coerce")
+            checked[f"{column_b}__int"] = pd.to_numeric(checked[column_b], errors="coerce")
+            expectations.append(
+                suites.gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=f"{column_a}__int", column_B=f"{column_b}__int", or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                )
+            )
+    report.n_expectations += len(expectations)
+    results = suites.run(re.sub(r"\W", "_", path.stem), checked, expectations)
+    failures = _rename_number_columns(_failures_from(results, path.name, _line_mapper(skip)))
+    report.failures.extend(
+        Failure(f.file, (f.column or "").removesuffix("__int") or None,
+                f.rule.replace("__int", ""), f.lines, f.examples, f.count)
+        for f in failures
+    )
+    return frame
+
+
+def _check_matrix(
+    suites: _Suites, report: ValidationReport, path: Path, id_column: str,
+    patient_ids: set[str], known_features: set[str] | None,
+) -> None:
+    """Header and id column with GX; every cell numeric and >= 0 with one vectorised pass."""
+    report.checked_files.append(path.name)
+    try:
+        frame = pd.read_csv(path, sep="\t", engine="c", low_memory=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+        report.failures.append(
+            Failure(path.name, None, f"file cannot be parsed as a tab-separated matrix ({error})")
+        )
+        return
+    if frame.columns[0] != id_column:
+        report.failures.append(
+            Failure(path.name, frame.columns[0],
+                    f"first column must be '{id_column}' (found '{frame.columns[0]}')")
+        )
+        return
+    samples = pd.DataFrame({"sample_id": list(map(str, frame.columns[1:]))})
+    header_expectations = [
+        suites.gx.expectations.ExpectColumnValuesToBeUnique(column="sample_id"),
+        suites.gx.expectations.ExpectColumnValuesToBeInSet(
+            column="sample_id", value_set=sorted(patient_ids),
+            meta={"rule": SAMPLE_NOT_IN_CLINICAL},
+        ),
+    ]
+    ids = frame[[id_column]].astype(str).where(frame[[id_column]].notna())
+    id_expectations = [
+        suites.gx.expectations.ExpectColumnValuesToNotBeNull(column=id_column),
+        suites.gx.expectations.ExpectColumnValuesToBeUnique(column=id_column),
+    ]
+    if known_features is not None:
+        id_expectations.append(
+            suites.gx.expectations.ExpectColumnValuesToBeInSet(
+                column=id_column, value_set=sorted(known_features),
+                meta={"rule": FEATURE_NOT_ANNOTATED},
+            )
+        )
+    report.n_expectations += len(header_expectations) + len(id_expectations) + 2
+    stem = re.sub(r"\W", "_", path.stem)
+    header_failures = _failures_from(
+        suites.run(f"{stem}_header", samples, header_expectations), path.name, lambda i: 1
+    )
+    report.failures.extend(
+        Failure(f.file, "header (sample columns)", f.rule, (1,), f.examples, f.count)
+        for f in header_failures
+    )
+    report.failures.extend(
+        _failures_from(suites.run(f"{stem}_ids", ids, id_expectations), path.name,
+                       _line_mapper(0))
+    )
+    report.failures.extend(_matrix_cell_failures(frame, path.name))
+
+
+def _matrix_cell_failures(frame: pd.DataFrame, file: str) -> list[Failure]:
+    values = frame.iloc[:, 1:]
+    failures = []
+    text_columns = [c for c in values.columns if values[c].dtype == object]
+    bad_rows: list[int] = []
+    bad_examples: list[str] = []
+    bad_columns: list[str] = []
+    for column in text_columns:
+        raw = values[column]
+        coerced = pd.to_numeric(raw, errors="coerce")
+        bad = coerced.isna() & raw.notna()
+        if bad.any():
+            bad_columns.append(str(column))
+            bad_rows += (np.flatnonzero(bad.to_numpy()) + 2).tolist()
+            bad_examples += raw[bad].astype(str).tolist()
+    if bad_rows:
+        failures.append(
+            Failure(file, ", ".join(bad_columns[:MAX_EXAMPLES]), "value must be numeric",
+                    tuple(sorted(set(bad_rows))), tuple(dict.fromkeys(bad_examples)),
+                    len(bad_rows))
+        )
+    numeric = values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    negative_rows, negative_cols = np.nonzero(numeric < 0)
+    if len(negative_rows):
+        columns = list(dict.fromkeys(str(values.columns[c]) for c in negative_cols))
+        failures.append(
+            Failure(file, ", ".join(columns[:MAX_EXAMPLES]),
+                    "abundance/expression must be >= 0",
+                    tuple(sorted(set((negative_rows + 2).tolist()))),
+                    tuple(str(v) for v in numeric[negative_rows, negative_cols][:MAX_EXAMPLES]),
+                    len(negative_rows))
+        )
+    return failures
+
+
+def validate_raw_dir(raw_dir: Path) -> ValidationReport:
+    """Check every raw file in ``raw_dir``; never raises for bad data (see the report)."""
+    raw_dir = Path(raw_dir)
+    report = ValidationReport(raw_dir=raw_dir)
+    missing = [name for name in RAW_FILES.values() if not (raw_dir / name).is_file()]
+    for name in missing:
+        report.failures.append(Failure(name, None, f"required raw file is missing in {raw_dir}"))
+    if (raw_dir / RAW_FILES["clinical"]).is_file() is False:
+        return report
+
+    suites = _Suites()
+    clinical = _check_table(
+        suites, report, raw_dir / RAW_FILES["clinical"], ",", clinical_rules(),
+        normalise=_normalise_clinical,
+    )
+    patient_ids: set[str] = set()
+    if clinical is not None and "patient_id" in clinical.columns:
+        patient_ids = set(clinical["patient_id"].dropna())
+
+    if RAW_FILES["mutations"] not in missing:
+        _check_table(suites, report, raw_dir / RAW_FILES["mutations"], "\t",
+                     maf_rules(patient_ids), pair_rules=(("End_Position", "Start_Position"),))
+    if RAW_FILES["segments"] not in missing:
+        _check_table(suites, report, raw_dir / RAW_FILES["segments"], "\t",
+                     segment_rules(patient_ids), pair_rules=(("End_position", "Start_position"),))
+    known_features = None
+    if RAW_FILES["metabolite_annotation"] not in missing:
+        annotation = _check_table(suites, report, raw_dir / RAW_FILES["metabolite_annotation"],
+                                  "\t", annotation_rules())
+        if annotation is not None and "feature_id" in annotation.columns:
+            known_features = set(annotation["feature_id"].dropna())
+    if RAW_FILES["expression"] not in missing:
+        _check_matrix(suites, report, raw_dir / RAW_FILES["expression"], "gene_symbol",
+                      patient_ids, None)
+    for table in ("lipidomics", "polar_metabolomics"):
+        if RAW_FILES[table] not in missing:
+            _check_matrix(suites, report, raw_dir / RAW_FILES[table], "feature_id",
+                          patient_ids, known_features)
+    return report

@@ -1,0 +1,84 @@
+"""Table 1 statistics on the published counts (library level, no dbt)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calcomics.table1 import categorical_tests, continuous_tests
+
+PUBLISHED = {  # rows = categories, columns = negative, probably benign, high suspicion
+    "breast_density": ([[8, 4, 1], [7, 1, 0], [54, 54, 66], [34, 31, 33]], 0.011),
+    "focal_asymmetry": ([[15, 21, 18], [88, 69, 82]], 0.290),
+    "architectural_distortion": ([[40, 29, 42], [63, 61, 58]], 0.371),
+    "lymph_node_status": ([[51, 50, 38], [52, 40, 62]], 0.047),
+    "lymphovascular_invasion": ([[46, 30, 58], [55, 56, 41], [2, 4, 1]], 0.011),
+    "histological_grade": ([[4, 1, 1], [67, 67, 64], [24, 18, 32], [8, 4, 3]], 0.183),
+}
+GROUPS = ["negative", "probably_benign", "high_suspicion"]
+
+
+def _long_counts(tables: dict[str, list[list[int]]]) -> pd.DataFrame:
+    rows = []
+    for characteristic, table in tables.items():
+        for i, counts in enumerate(table):
+            for group, n in zip(GROUPS, counts, strict=True):
+                rows.append((characteristic, f"c{i}", group, n))
+    return pd.DataFrame(rows, columns=["characteristic", "category_code", "calcification_group",
+                                       "n_patients"])
+
+
+@pytest.fixture(scope="module")
+def tests_on_published() -> pd.DataFrame:
+    return categorical_tests(_long_counts({k: v[0] for k, v in PUBLISHED.items()}))
+
+
+@pytest.mark.parametrize("characteristic", list(PUBLISHED))
+def test_pearson_chisq_reproduces_every_printed_p(tests_on_published, characteristic):
+    row = tests_on_published.query(
+        "characteristic == @characteristic and test_name == 'pearson_chisq'"
+    ).iloc[0]
+    assert round(row["p_value"], 3) == PUBLISHED[characteristic][1]
+
+
+def test_fisher_is_exact_and_differs_from_the_caption_claim(tests_on_published):
+    fisher = tests_on_published[tests_on_published["test_name"] == "fisher_exact"]
+    assert set(fisher["method"]) == {"exact"}
+    reproduced = {
+        row.characteristic
+        for row in fisher.itertuples()
+        if round(row.p_value, 3) == PUBLISHED[row.characteristic][1]
+    }
+    assert reproduced == {"lymph_node_status"}
+
+
+def test_empty_category_is_left_out_of_chisq():
+    with_empty = _long_counts({"grade": [[4, 6, 1], [0, 0, 0], [10, 8, 12]]})
+    without = _long_counts({"grade": [[4, 6, 1], [10, 8, 12]]})
+    a = categorical_tests(with_empty).set_index("test_name")["p_value"]
+    b = categorical_tests(without).set_index("test_name")["p_value"]
+    assert a["pearson_chisq"] == pytest.approx(b["pearson_chisq"], rel=1e-12)
+    assert a["fisher_exact"] == pytest.approx(b["fisher_exact"], rel=1e-12)
+
+
+def test_single_category_is_not_testable():
+    result = categorical_tests(_long_counts({"lvi": [[5, 6, 7], [0, 0, 0]]}))
+    chisq = result[result["test_name"] == "pearson_chisq"].iloc[0]
+    assert chisq["method"] == "not_testable" and math.isnan(chisq["p_value"])
+
+
+def test_kruskal_wallis_matches_r_on_a_known_case():
+    # R: kruskal.test(list(c(2.9,3.0,2.5,2.6,3.2), c(3.8,2.7,4.0,2.4), c(2.8,3.4,3.7,2.2,2.0)))
+    # Kruskal-Wallis chi-squared = 0.77143, df = 2, p-value = 0.68
+    values = [2.9, 3.0, 2.5, 2.6, 3.2, 3.8, 2.7, 4.0, 2.4, 2.8, 3.4, 3.7, 2.2, 2.0]
+    groups = ["negative"] * 5 + ["probably_benign"] * 4 + ["high_suspicion"] * 5
+    patients = pd.DataFrame({"calcification_group": groups})
+    for column in ["age_years", "tumor_size_cm", "er_ihc_pct", "pr_ihc_pct", "ki67_ihc_pct"]:
+        patients[column] = np.array(values)
+    result = continuous_tests(patients).iloc[0]
+    assert result["statistic"] == pytest.approx(0.771428571428571, rel=1e-9)
+    assert result["df"] == 2
+    assert result["p_value"] == pytest.approx(0.679961, rel=1e-5)

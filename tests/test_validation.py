@@ -1,0 +1,173 @@
+"""Bad raw input stops the job with a message naming file, line, column and rule."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from calcomics.build import build_warehouse
+from calcomics.validation.raw_files import RawDataError, validate_raw_dir
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def raw(small_raw_dir, tmp_path) -> Path:
+    copy = tmp_path / "raw"
+    shutil.copytree(small_raw_dir, copy)
+    return copy
+
+
+def _clinical(raw: Path) -> pd.DataFrame:
+    return pd.read_csv(raw / "clinical.csv", dtype=str, keep_default_na=False)
+
+
+def _write_clinical(raw: Path, frame: pd.DataFrame) -> None:
+    frame.to_csv(raw / "clinical.csv", index=False)
+
+
+def _messages(raw: Path) -> list[str]:
+    report = validate_raw_dir(raw)
+    assert not report.ok
+    return [failure.message() for failure in report.failures]
+
+
+def test_clean_cohort_passes(small_raw_dir):
+    report = validate_raw_dir(small_raw_dir)
+    assert report.ok, report.summary()
+    assert len(report.checked_files) == 7 and report.n_expectations > 50
+
+
+def test_missing_column(raw):
+    _write_clinical(raw, _clinical(raw).drop(columns="age_years"))
+    assert "clinical.csv, column 'age_years': required column is missing" in _messages(raw)
+
+
+def test_duplicate_patient_id(raw):
+    clinical = _clinical(raw)
+    clinical.loc[4, "patient_id"] = clinical.loc[3, "patient_id"]  # file lines 5 and 6
+    _write_clinical(raw, clinical)
+    duplicate = clinical.loc[3, "patient_id"]
+    assert (
+        f"clinical.csv, column 'patient_id': values must be unique (duplicate) — 2 row(s) fail, "
+        f"line(s) 5, 6; offending value(s): '{duplicate}'"
+    ) in _messages(raw)
+
+
+def test_unknown_birads_code(raw):
+    clinical = _clinical(raw)
+    clinical.loc[6, "calcification_birads"] = "6"  # file line 8
+    _write_clinical(raw, clinical)
+    assert (
+        "clinical.csv, column 'calcification_birads': value not allowed "
+        "(allowed: 2, 3, 4A, 4B, 4C, 5, none) — 1 row(s) fail, line(s) 8; offending value(s): '6'"
+    ) in _messages(raw)
+
+
+def test_birads_codes_are_case_normalised(raw):
+    clinical = _clinical(raw)
+    clinical["calcification_birads"] = clinical["calcification_birads"].str.lower()
+    _write_clinical(raw, clinical)
+    assert validate_raw_dir(raw).ok
+
+
+def test_non_numeric_value(raw):
+    clinical = _clinical(raw)
+    clinical.loc[1, "age_years"] = "fifty"  # file line 3
+    _write_clinical(raw, clinical)
+    assert (
+        "clinical.csv, column 'age_years': value must be numeric — 1 row(s) fail, line(s) 3; "
+        "offending value(s): 'fifty'"
+    ) in _messages(raw)
+
+
+def test_out_of_range_value(raw):
+    clinical = _clinical(raw)
+    clinical.loc[0, "ki67_ihc_pct"] = "140"
+    _write_clinical(raw, clinical)
+    assert (
+        "clinical.csv, column 'ki67_ihc_pct': value must lie in [0, 100] — 1 row(s) fail, "
+        "line(s) 2; offending value(s): '140'"
+    ) in _messages(raw)
+
+
+def test_maf_sample_not_in_clinical(raw):
+    maf = pd.read_csv(raw / "mutations.maf", sep="\t", dtype=str, keep_default_na=False)
+    maf.loc[2, "Tumor_Sample_Barcode"] = "P9999"  # file line 4
+    maf.to_csv(raw / "mutations.maf", sep="\t", index=False)
+    assert (
+        "mutations.maf, column 'Tumor_Sample_Barcode': sample id not found among clinical.csv "
+        "patient_id values — 1 row(s) fail, line(s) 4; offending value(s): 'P9999'"
+    ) in _messages(raw)
+
+
+def test_expression_sample_not_in_clinical(raw):
+    expression = pd.read_csv(raw / "expression_fpkm.tsv", sep="\t")
+    expression = expression.rename(columns={expression.columns[1]: "P9999"})
+    expression.to_csv(raw / "expression_fpkm.tsv", sep="\t", index=False)
+    assert (
+        "expression_fpkm.tsv, column 'header (sample columns)': sample id not found among "
+        "clinical.csv patient_id values — 1 row(s) fail, line(s) 1; offending value(s): 'P9999'"
+    ) in _messages(raw)
+
+
+def test_negative_abundance(raw):
+    lipids = pd.read_csv(raw / "lipidomics.tsv", sep="\t")
+    sample = lipids.columns[2]
+    lipids.loc[2, sample] = -1.5  # file line 4
+    lipids.to_csv(raw / "lipidomics.tsv", sep="\t", index=False)
+    assert (
+        f"lipidomics.tsv, column '{sample}': abundance/expression must be >= 0 — 1 row(s) fail, "
+        "line(s) 4; offending value(s): '-1.5'"
+    ) in _messages(raw)
+
+
+def test_non_numeric_matrix_cell(raw):
+    polar = pd.read_csv(raw / "polar_metabolomics.tsv", sep="\t").astype(object)
+    sample = polar.columns[1]
+    polar.loc[0, sample] = "n.d."
+    polar.to_csv(raw / "polar_metabolomics.tsv", sep="\t", index=False)
+    assert (
+        f"polar_metabolomics.tsv, column '{sample}': value must be numeric — 1 row(s) fail, "
+        "line(s) 2; offending value(s): 'n.d.'"
+    ) in _messages(raw)
+
+
+def test_missing_file(raw):
+    (raw / "segments.tsv").unlink()
+    assert f"segments.tsv: required raw file is missing in {raw}" in _messages(raw)
+
+
+def test_ragged_file(raw):
+    with (raw / "clinical.csv").open("a") as handle:
+        handle.write("P9998,50,2,b,absent,absent,1.2,negative,absent,II,80,50,10,0,,yes,70,0,extra\n")
+    messages = _messages(raw)
+    expected = "clinical.csv: file cannot be parsed as a comma-separated table"
+    assert any(m.startswith(expected) for m in messages)
+
+
+def test_every_problem_reported_at_once(raw):
+    clinical = _clinical(raw)
+    clinical.loc[1, "age_years"] = "fifty"
+    clinical.loc[6, "calcification_birads"] = "6"
+    _write_clinical(raw, clinical.drop(columns="her2_ihc"))
+    messages = _messages(raw)
+    assert len(messages) == 3
+    assert any("'her2_ihc': required column is missing" in m for m in messages)
+
+
+def test_bad_input_stops_build_and_keeps_previous_warehouse(raw, tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(b"previous warehouse")
+    clinical = _clinical(raw)
+    clinical.loc[6, "calcification_birads"] = "6"
+    _write_clinical(raw, clinical)
+    with pytest.raises(RawDataError) as error:
+        build_warehouse(PROJECT_DIR, raw, warehouse, quiet=True)
+    assert "nothing was written to the warehouse" in str(error.value)
+    assert "clinical.csv, column 'calcification_birads'" in str(error.value)
+    assert warehouse.read_bytes() == b"previous warehouse"
+    assert not (tmp_path / "warehouse.duckdb.building").exists()

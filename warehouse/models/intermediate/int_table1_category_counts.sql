@@ -1,0 +1,92 @@
+-- Patients per Table 1 characteristic, category and main calcification group (long form).
+-- Every layout category appears for every group, with 0 when no patient falls in it.
+with patients as (
+    select * from {{ ref('int_patients_with_calcification_groups') }}
+    where is_main_analysis_group
+),
+
+layout as (
+    select * from {{ ref('table1_layout') }}
+),
+
+main_groups as (
+    select distinct
+        calcification_group,
+        group_order
+    from {{ ref('calcification_birads_groups') }}
+    where is_main_analysis_group
+),
+
+patient_categories as (
+    unpivot (
+        select
+            patient_id,
+            calcification_group,
+            breast_density_code as breast_density,
+            focal_asymmetry,
+            architectural_distortion,
+            lymph_node_status,
+            lymphovascular_invasion,
+            histological_grade
+        from patients
+    )
+    on breast_density, focal_asymmetry, architectural_distortion, lymph_node_status,
+    lymphovascular_invasion, histological_grade
+    into name characteristic value category_code
+),
+
+observed_counts as (
+    select
+        characteristic,
+        category_code,
+        calcification_group,
+        count(*) as n_patients
+    from patient_categories
+    group by characteristic, category_code, calcification_group
+),
+
+group_sizes as (
+    select
+        calcification_group,
+        count(*) as n_group
+    from patients
+    group by calcification_group
+),
+
+layout_by_group as (
+    select
+        layout.characteristic,
+        layout.characteristic_label,
+        layout.characteristic_order,
+        layout.category_code,
+        layout.category_label,
+        layout.category_order,
+        main_groups.calcification_group,
+        main_groups.group_order
+    from layout
+    cross join main_groups
+),
+
+final as (
+    select
+        layout_by_group.characteristic,
+        layout_by_group.characteristic_label,
+        layout_by_group.characteristic_order,
+        layout_by_group.category_code,
+        layout_by_group.category_label,
+        layout_by_group.category_order,
+        layout_by_group.calcification_group,
+        layout_by_group.group_order,
+        coalesce(observed_counts.n_patients, 0) as n_patients,
+        coalesce(group_sizes.n_group, 0) as n_group
+    from layout_by_group
+    left join observed_counts
+        on
+            layout_by_group.characteristic = observed_counts.characteristic
+            and layout_by_group.category_code = observed_counts.category_code
+            and layout_by_group.calcification_group = observed_counts.calcification_group
+    left join group_sizes
+        on layout_by_group.calcification_group = group_sizes.calcification_group
+)
+
+select * from final

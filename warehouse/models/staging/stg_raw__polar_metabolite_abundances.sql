@@ -1,0 +1,10 @@
+-- Wide polar metabolite x sample matrix to one row per sample and feature.
+with source as (
+    select * from {{ source('raw', 'polar_metabolomics') }}
+),
+
+unpivoted as (
+    {{ unpivot_matrix('source', 'feature_id', 'abundance') }}
+)
+
+select * from unpivoted
