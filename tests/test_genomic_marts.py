@@ -1,0 +1,136 @@
+"""Genomic marts on real dbt builds: TMB, gene-level copy number, CIN, comparisons."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from calcomics.build import build_warehouse
+from calcomics.reference import protein_coding_genes
+from calcomics.synth.copy_number import weighted_median_cn
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+NONSYNONYMOUS = {"Frame_Shift_Del", "Frame_Shift_Ins", "Splice_Site", "Translation_Start_Site",
+                 "Nonsense_Mutation", "Nonstop_Mutation", "In_Frame_Del", "In_Frame_Ins",
+                 "Missense_Mutation"}
+
+
+def _rates(warehouse, gene: str, condition: str) -> dict[str, tuple[int, int]]:
+    rows = warehouse.execute(
+        f"select p.calcification_group, count(*) filter (where {condition}), count(*) "
+        "from fct_gene_copy_number g inner join dim_patients p on g.sample_id = p.patient_id "
+        "where g.gene_symbol = ? group by 1", [gene]
+    ).fetchall()
+    return {group: (hit, n) for group, hit, n in rows}
+
+
+def test_planted_tp53_loss_and_ccnd2_gain_rates(warehouse):
+    tp53 = _rates(warehouse, "TP53", "copy_number_call < 0")
+    assert [tp53[g] for g in ("negative", "probably_benign", "high_suspicion")] == [
+        (37, 93), (38, 83), (63, 88)]  # 39.8 / 45.8 / 71.6 % in the paper
+    ccnd2 = _rates(warehouse, "CCND2", "copy_number_call > 0")
+    assert [ccnd2[g] for g in ("negative", "probably_benign", "high_suspicion")] == [
+        (16, 93), (7, 83), (21, 88)]  # 17.2 / 8.4 / 23.9 %
+
+
+def test_11q_and_17p_loss_enriched_in_high_suspicion(warehouse):
+    for gene in ("ATM", "TP53"):
+        rates = {g: hit / n for g, (hit, n) in _rates(warehouse, gene, "copy_number_call < 0")
+                 .items()}
+        assert rates["high_suspicion"] > 1.5 * max(rates["negative"], rates["probably_benign"])
+
+
+def test_gene_values_match_an_independent_python_computation(warehouse, default_cohort):
+    segments = default_cohort.segments
+    gene = protein_coding_genes().set_index("gene_symbol").loc["CDKN2A"]
+    expected = {}
+    for sample_id, seg in segments.groupby("SampleID"):
+        auto = seg[~seg["Chromosome"].isin(["chrX", "chrY"])]
+        length = (auto["End_position"] - auto["Start_position"] + 1).to_numpy()
+        median = weighted_median_cn(auto["total_cn"].to_numpy(), length)
+        hit = auto[(auto["Chromosome"] == gene["chrom"]) & (auto["End_position"] >= gene["start"])
+                   & (auto["Start_position"] <= gene["end"])]
+        overlap = (np.minimum(hit["End_position"], gene["end"])
+                   - np.maximum(hit["Start_position"], gene["start"]) + 1).to_numpy()
+        x = np.log2(np.maximum(hit["total_cn"].to_numpy(), 1e-3) / 2) - np.log2(median / 2)
+        v = 2 ** (np.clip(x, -1.5, 1.5) + 1) - 2
+        expected[sample_id] = float((v * overlap).sum() / overlap.sum())
+    observed = dict(warehouse.execute(
+        "select sample_id, copy_number_value from fct_gene_copy_number where gene_symbol = ?",
+        ["CDKN2A"]).fetchall())
+    assert observed.keys() == expected.keys()
+    for sample_id, value in expected.items():
+        assert observed[sample_id] == pytest.approx(value, abs=1e-12)
+
+
+def test_cin_is_sum_of_squared_gene_values(warehouse):
+    diff = warehouse.execute(
+        "select max(abs(c.cin_score - s.total)) from fct_cin_scores c inner join ("
+        " select sample_id, sum(copy_number_value ^ 2) as total from fct_gene_copy_number"
+        " group by 1) s on c.sample_id = s.sample_id").fetchone()[0]
+    assert diff < 1e-6
+
+
+def test_tmb_matches_maftools_definition(warehouse, default_cohort):
+    maf = default_cohort.mutations
+    counts = maf[maf["Variant_Classification"].isin(NONSYNONYMOUS)].groupby(
+        "Tumor_Sample_Barcode").size()
+    observed = dict(warehouse.execute(
+        "select sample_id, n_nonsynonymous from fct_tumor_mutational_burden").fetchall())
+    assert len(observed) == 271
+    assert all(observed[s] == counts.get(s, 0) for s in observed)
+    row = warehouse.execute(
+        "select capture_size_mb, tmb_per_mb * capture_size_mb - n_nonsynonymous "
+        "from fct_tumor_mutational_burden limit 1").fetchone()
+    assert row[0] == 35.8 and abs(row[1]) < 1e-9
+
+
+def test_high_suspicion_has_higher_tmb_and_cin(warehouse):
+    rows = warehouse.execute(
+        "select feature, group_a, group_b, median_a, median_b, p_adjusted "
+        "from fct_group_comparisons where test = 'wilcoxon_rank_sum' "
+        "and group_b = 'high_suspicion'").fetchall()
+    assert {r[0] for r in rows} >= {"tmb_per_mb", "cin_score"}
+    for feature, _, _, median_other, median_high, p_adjusted in rows:
+        if feature in {"tmb_per_mb", "cin_score"}:
+            assert median_high > median_other and p_adjusted < 0.05, feature
+
+
+@pytest.fixture(scope="module")
+def edge_warehouse(small_raw_dir, tmp_path_factory):
+    """Small cohort with a silent-only sample and duplicated MAF rows."""
+    root = tmp_path_factory.mktemp("edge")
+    raw = root / "raw"
+    shutil.copytree(small_raw_dir, raw)
+    maf = pd.read_csv(raw / "mutations.maf", sep="\t", dtype=str, keep_default_na=False)
+    samples = maf["Tumor_Sample_Barcode"].unique()
+    silent_sample, duplicated_sample = samples[0], samples[1]
+    maf.loc[maf["Tumor_Sample_Barcode"] == silent_sample, "Variant_Classification"] = "Silent"
+    duplicates = maf[maf["Tumor_Sample_Barcode"] == duplicated_sample].head(3)
+    pd.concat([maf, duplicates]).to_csv(raw / "mutations.maf", sep="\t", index=False)
+    build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True)
+    connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    yield connection, silent_sample, duplicated_sample, maf
+    connection.close()
+
+
+def test_silent_only_sample_gets_zero_tmb(edge_warehouse):
+    warehouse, silent_sample, _, _ = edge_warehouse
+    row = warehouse.execute(
+        "select n_nonsynonymous, tmb_per_mb, n_silent from fct_tumor_mutational_burden "
+        "where sample_id = ?", [silent_sample]).fetchone()
+    assert row[0] == 0 and row[1] == 0.0 and row[2] > 0
+
+
+def test_duplicates_removed_and_counted(edge_warehouse):
+    warehouse, _, duplicated_sample, maf = edge_warehouse
+    n_rows = int((maf["Tumor_Sample_Barcode"] == duplicated_sample).sum())
+    row = warehouse.execute(
+        "select n_variant_rows, n_duplicate_rows_removed, n_nonsynonymous + n_silent "
+        "from fct_tumor_mutational_burden where sample_id = ?", [duplicated_sample]).fetchone()
+    assert row == (n_rows + 3, 3, n_rows)

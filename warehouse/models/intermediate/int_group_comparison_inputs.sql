@@ -1,0 +1,42 @@
+-- Every continuous per-patient feature compared across calcification groups, in long form.
+-- Later feature families (HRD, transcriptomic scores, clinical) are added to this union.
+with patients as (
+    select * from {{ ref('dim_patients') }}
+),
+
+tumor_mutational_burden as (
+    select * from {{ ref('fct_tumor_mutational_burden') }}
+),
+
+cin_scores as (
+    select * from {{ ref('fct_cin_scores') }}
+),
+
+feature_values as (
+    select
+        'genomic' as feature_family,
+        'tmb_per_mb' as feature,
+        sample_id as patient_id,
+        tmb_per_mb as feature_value
+    from tumor_mutational_burden
+    union all
+    select
+        'genomic' as feature_family,
+        'cin_score' as feature,
+        sample_id as patient_id,
+        cin_score as feature_value
+    from cin_scores
+),
+
+final as (
+    select
+        feature_values.feature_family,
+        feature_values.feature,
+        feature_values.patient_id,
+        patients.calcification_group,
+        feature_values.feature_value
+    from feature_values
+    inner join patients on feature_values.patient_id = patients.patient_id
+)
+
+select * from final
