@@ -134,3 +134,66 @@ def test_duplicates_removed_and_counted(edge_warehouse):
         "select n_variant_rows, n_duplicate_rows_removed, n_nonsynonymous + n_silent "
         "from fct_tumor_mutational_burden where sample_id = ?", [duplicated_sample]).fetchone()
     assert row == (n_rows + 3, 3, n_rows)
+
+
+def test_mutated_gene_frequencies_reproduce_the_paper(warehouse):
+    rows = dict(
+        (gene, (n, round(100 * freq)))
+        for gene, n, freq in warehouse.execute(
+            "select gene_symbol, n_mutated_all, frequency_all from fct_mutated_gene_frequencies "
+            "where gene_symbol in ('PIK3CA', 'TP53', 'GATA3', 'MAP3K1', 'AKT1')").fetchall()
+    )
+    # Paper: PIK3CA 46 %, TP53 26 %, GATA3 14 %, MAP3K1 15 %, AKT1 10 % of 271 sequenced.
+    assert rows == {"PIK3CA": (125, 46), "TP53": (70, 26), "GATA3": (38, 14),
+                    "MAP3K1": (41, 15), "AKT1": (27, 10)}
+    map3k1 = warehouse.execute(
+        "select frequency_negative, frequency_probably_benign, frequency_high_suspicion, "
+        "p_value_fisher from fct_mutated_gene_frequencies where gene_symbol = 'MAP3K1'"
+    ).fetchone()
+    assert map3k1[0] > max(map3k1[1], map3k1[2]) and 0 < map3k1[3] < 1
+
+
+def test_cell_cycle_panel_rates_and_exact_p(warehouse):
+    rows = {
+        (gene, direction): (n, pb, hs, p)
+        for gene, direction, n, pb, hs, p in warehouse.execute(
+            "select gene_symbol, direction, n_altered_negative, n_altered_probably_benign, "
+            "n_altered_high_suspicion, p_value_three_groups from rpt_cell_cycle_copy_number"
+        ).fetchall()
+    }
+    assert rows[("CCND2", "gain")][:3] == (16, 7, 21)
+    assert round(rows[("CCND2", "gain")][3], 3) == 0.023  # the paper prints P = 0.023
+    assert rows[("TP53", "loss")][:3] == (37, 38, 63) and rows[("TP53", "loss")][3] < 0.001
+
+
+def test_arm_level_17p_and_11q_loss_significant_after_bonferroni(warehouse):
+    rows = dict(warehouse.execute(
+        "select feature, p_adjusted_high_vs_others from fct_copy_number_alteration_frequencies "
+        "where level = 'arm' and direction = 'loss' and feature in ('17p', '11q')").fetchall())
+    assert rows["17p"] < 0.05 and rows["11q"] < 0.05
+
+
+def test_hrd_mart_equals_the_hrd_command(warehouse, default_build, capsys):
+    from calcomics.hrd import hrd_main
+
+    raw_segments = default_build[1].parent / "raw" / "segments.tsv"
+    assert hrd_main([str(raw_segments)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "sample_id\thrd_loh\ttai\tlst\thrd_sum"
+    from_command = {line.split("\t")[0]: tuple(map(int, line.split("\t")[1:]))
+                    for line in printed[1:]}
+    from_mart = {row[0]: tuple(row[1:]) for row in warehouse.execute(
+        "select sample_id, hrd_loh, tai, lst, hrd_sum from fct_hrd_scores").fetchall()}
+    assert len(from_mart) == 271 and from_mart == from_command
+
+
+def test_hrd_higher_in_high_suspicion_and_joined_into_dim_patients(warehouse):
+    row = warehouse.execute(
+        "select median_a, median_b, p_adjusted from fct_group_comparisons "
+        "where feature = 'hrd_sum' and group_a = 'negative' and group_b = 'high_suspicion'"
+    ).fetchone()
+    assert row[1] > row[0] and row[2] < 0.05
+    missing = warehouse.execute(
+        "select count(*) filter (where has_copy_number and hrd_sum is null), "
+        "count(*) filter (where has_wes and tmb_per_mb is null) from dim_patients").fetchone()
+    assert missing == (0, 0)

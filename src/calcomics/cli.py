@@ -96,6 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--demo-patients", type=int, default=316)
     build.add_argument("--demo-seed", type=int, default=0)
     build.set_defaults(func=_cmd_build)
+
+    hrd = sub.add_parser(
+        "hrd", help="scarHRD scores (HRD-LOH, TAI, LST, HRD-sum) of a segment file",
+        add_help=False,
+    )
+    hrd.add_argument("hrd_args", nargs=argparse.REMAINDER,
+                     help="SEGMENTS.tsv [--reference grch38|grch37] [--strict]")
+
+    def _cmd_hrd(args: argparse.Namespace) -> int:
+        from calcomics.hrd import hrd_main
+
+        return hrd_main(args.hrd_args)
+
+    hrd.set_defaults(func=_cmd_hrd)
     return parser
 
 

@@ -12,6 +12,16 @@ cin_scores as (
     select * from {{ ref('fct_cin_scores') }}
 ),
 
+hrd_scores as (
+    select * from {{ ref('fct_hrd_scores') }}
+),
+
+hrd_long as (
+    unpivot hrd_scores
+    on hrd_loh, tai, lst, hrd_sum
+    into name feature value feature_value
+),
+
 feature_values as (
     select
         'genomic' as feature_family,
@@ -26,6 +36,13 @@ feature_values as (
         sample_id as patient_id,
         cin_score as feature_value
     from cin_scores
+    union all
+    select
+        'genomic' as feature_family,
+        feature,
+        sample_id as patient_id,
+        cast(feature_value as double) as feature_value
+    from hrd_long
 ),
 
 final as (

@@ -6,6 +6,18 @@ omics_availability as (
     select * from {{ ref('int_patient_omics_availability') }}
 ),
 
+tumor_mutational_burden as (
+    select * from {{ ref('fct_tumor_mutational_burden') }}
+),
+
+hrd_scores as (
+    select * from {{ ref('fct_hrd_scores') }}
+),
+
+cin_scores as (
+    select * from {{ ref('fct_cin_scores') }}
+),
+
 final as (
     select
         patients.patient_id,
@@ -36,10 +48,20 @@ final as (
         omics_availability.has_copy_number,
         omics_availability.has_rnaseq,
         omics_availability.has_lipidomics,
-        omics_availability.has_polar_metabolomics
+        omics_availability.has_polar_metabolomics,
+        tumor_mutational_burden.tmb_per_mb,
+        hrd_scores.hrd_loh,
+        hrd_scores.tai,
+        hrd_scores.lst,
+        hrd_scores.hrd_sum,
+        cin_scores.cin_score
     from patients
     inner join omics_availability
         on patients.patient_id = omics_availability.patient_id
+    left join tumor_mutational_burden
+        on patients.patient_id = tumor_mutational_burden.sample_id
+    left join hrd_scores on patients.patient_id = hrd_scores.sample_id
+    left join cin_scores on patients.patient_id = cin_scores.sample_id
 )
 
 select * from final

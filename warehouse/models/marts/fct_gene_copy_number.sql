@@ -11,14 +11,15 @@ genes as (
 ),
 
 arm_values as (
-    select * from {{ ref('int_arm_copy_number') }}
+    select * from {{ ref('int_region_copy_number') }}
+    where region_level = 'arm'
 ),
 
 sample_arm_extremes as (
     select
         sample_id,
-        min(arm_copy_number_value) as lowest_arm_value,
-        max(arm_copy_number_value) as highest_arm_value
+        min(region_copy_number_value) as lowest_arm_value,
+        max(region_copy_number_value) as highest_arm_value
     from arm_values
     group by sample_id
 ),
