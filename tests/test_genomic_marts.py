@@ -197,3 +197,19 @@ def test_hrd_higher_in_high_suspicion_and_joined_into_dim_patients(warehouse):
         "select count(*) filter (where has_copy_number and hrd_sum is null), "
         "count(*) filter (where has_wes and tmb_per_mb is null) from dim_patients").fetchone()
     assert missing == (0, 0)
+
+
+def test_mutational_signatures_mart(warehouse):
+    rows = warehouse.execute(
+        "select sample_id, sum(proportion), any_value(reconstruction_cosine), "
+        "any_value(n_snvs_used) from fct_mutational_signatures group by sample_id").fetchall()
+    assert len(rows) == 271
+    assert all(abs(total - 1) < 1e-9 for _, total, _, n in rows if n > 0)
+    assert np.median([cosine for _, _, cosine, n in rows if n >= 100]) > 0.85
+    signatures = {row[0] for row in warehouse.execute(
+        "select distinct signature from fct_mutational_signatures").fetchall()}
+    assert signatures == {"SBS1", "SBS2", "SBS3", "SBS5", "SBS8", "SBS13", "SBS18"}
+    compared = warehouse.execute(
+        "select count(distinct feature) from fct_group_comparisons "
+        "where feature_family = 'mutational_signature'").fetchone()
+    assert compared == (7,)

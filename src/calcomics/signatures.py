@@ -400,3 +400,31 @@ def reconstruction_cosine(
     with np.errstate(invalid="ignore", divide="ignore"):
         cosine = np.where(norm > 0, (observed * rebuilt).sum(axis=1) / norm, np.nan)
     return pd.Series(cosine, index=catalogue.index, name="reconstruction_cosine")
+
+
+def signature_exposures_long(
+    variants: pd.DataFrame, names: Sequence[str] | None = BREAST_SIGNATURES
+) -> pd.DataFrame:
+    """One row per sample and signature: exposure, proportion and fit quality.
+
+    Builds the SBS-96 catalogue (duplicates and unusable variants excluded and counted),
+    fits NNLS exposures against the COSMIC v3.2 signatures ``names`` (default: the
+    breast-relevant subset) and returns sample_id, signature, exposure, proportion,
+    reconstruction_cosine, n_snvs_used, n_variants_excluded.
+    """
+    catalogue, exclusions = sbs96_catalogue_with_exclusions(variants)
+    signatures = load_cosmic_signatures(names)
+    exposures = fit_exposures(catalogue, signatures)
+    proportions = exposure_proportions(exposures)
+    cosine = reconstruction_cosine(catalogue, signatures, exposures)
+    excluded = exclusions.groupby("sample_id")["n_variants"].sum()
+    long = exposures.stack().rename("exposure").to_frame()
+    long["proportion"] = proportions.stack(future_stack=True)
+    long = long.reset_index()
+    long.columns = ["sample_id", "signature", "exposure", "proportion"]
+    long["reconstruction_cosine"] = long["sample_id"].map(cosine)
+    long["n_snvs_used"] = long["sample_id"].map(catalogue.sum(axis=1)).astype(int)
+    long["n_variants_excluded"] = (
+        long["sample_id"].map(excluded).fillna(0).astype(int)
+    )
+    return long

@@ -16,6 +16,10 @@ hrd_scores as (
     select * from {{ ref('fct_hrd_scores') }}
 ),
 
+signature_exposures as (
+    select * from {{ ref('fct_mutational_signatures') }}
+),
+
 hrd_long as (
     unpivot hrd_scores
     on hrd_loh, tai, lst, hrd_sum
@@ -43,6 +47,13 @@ feature_values as (
         sample_id as patient_id,
         cast(feature_value as double) as feature_value
     from hrd_long
+    union all
+    select
+        'mutational_signature' as feature_family,
+        signature || '_proportion' as feature,
+        sample_id as patient_id,
+        proportion as feature_value
+    from signature_exposures
 ),
 
 final as (

@@ -1,0 +1,16 @@
+"""SBS-96 catalogues and NNLS exposures to COSMIC v3.2 signatures (calcomics.signatures)."""
+
+from calcomics.dbt_io import relation_to_pandas
+from calcomics.signatures import signature_exposures_long
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    variants = relation_to_pandas(
+        dbt.ref("stg_raw__mutations").project(
+            "sample_id, chromosome, start_position, reference_allele, tumor_allele,"
+            " variant_type, trinucleotide_context"
+        )
+    )
+    names = [name.strip() for name in dbt.config.get("signatures").split(",")]
+    return signature_exposures_long(variants, names)
