@@ -171,3 +171,31 @@ def test_bad_input_stops_build_and_keeps_previous_warehouse(raw, tmp_path):
     assert "clinical.csv, column 'calcification_birads'" in str(error.value)
     assert warehouse.read_bytes() == b"previous warehouse"
     assert not (tmp_path / "warehouse.duckdb.building").exists()
+
+
+def test_maf_end_before_start_and_non_integer_position(raw):
+    maf = pd.read_csv(raw / "mutations.maf", sep="\t", dtype=str, keep_default_na=False)
+    maf.loc[0, "End_Position"] = str(int(maf.loc[0, "Start_Position"]) - 5)  # file line 2
+    maf.loc[3, "Start_Position"] = "12x4"  # file line 5
+    maf.to_csv(raw / "mutations.maf", sep="\t", index=False)
+    messages = _messages(raw)
+    assert any(m.startswith("mutations.maf, column 'End_Position': End_Position must be >= "
+                            "Start_Position — 1 row(s) fail, line(s) 2") for m in messages)
+    assert (
+        "mutations.maf, column 'Start_Position': value must be an integer — 1 row(s) fail, "
+        "line(s) 5; offending value(s): '12x4'"
+    ) in messages
+
+
+def test_segment_rules(raw):
+    segments = pd.read_csv(raw / "segments.tsv", sep="\t", dtype=str)
+    segments.loc[0, "total_cn"] = "-1"  # file line 2
+    segments.loc[1, "Chromosome"] = "chr99"  # file line 3
+    segments.to_csv(raw / "segments.tsv", sep="\t", index=False)
+    messages = _messages(raw)
+    assert (
+        "segments.tsv, column 'total_cn': value must lie in [0, ∞] — 1 row(s) fail, line(s) 2; "
+        "offending value(s): '-1'"
+    ) in messages
+    assert any(m.startswith("segments.tsv, column 'Chromosome': value not allowed")
+               and "line(s) 3; offending value(s): 'chr99'" in m for m in messages)
