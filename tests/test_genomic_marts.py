@@ -113,14 +113,36 @@ def edge_warehouse(small_raw_dir, tmp_path_factory):
     maf.loc[maf["Tumor_Sample_Barcode"] == silent_sample, "Variant_Classification"] = "Silent"
     duplicates = maf[maf["Tumor_Sample_Barcode"] == duplicated_sample].head(3)
     pd.concat([maf, duplicates]).to_csv(raw / "mutations.maf", sep="\t", index=False)
+    gap = _cut_segment_gap(raw / "segments.tsv")
     build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True)
     connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
-    yield connection, silent_sample, duplicated_sample, maf
+    yield connection, silent_sample, duplicated_sample, maf, gap
     connection.close()
 
 
+def _cut_segment_gap(path: Path) -> dict:
+    """Remove an interior autosomal segment that contains a whole gene; return the facts."""
+    segments = pd.read_csv(path, sep="\t")
+    genes = protein_coding_genes()
+    for i in range(1, len(segments) - 1):
+        row, before, after = segments.iloc[i], segments.iloc[i - 1], segments.iloc[i + 1]
+        same = before["SampleID"] == row["SampleID"] == after["SampleID"]
+        same = same and before["Chromosome"] == row["Chromosome"] == after["Chromosome"]
+        if not same or row["Chromosome"] in ("chrX", "chrY"):
+            continue
+        inside = genes[(genes["chrom"] == row["Chromosome"])
+                       & (genes["start"] > row["Start_position"])
+                       & (genes["end"] < row["End_position"])]
+        if len(inside):
+            segments.drop(index=segments.index[i]).to_csv(path, sep="\t", index=False)
+            return {"sample_id": row["SampleID"], "gene_symbol": inside["gene_symbol"].iloc[0],
+                    "chromosome": row["Chromosome"], "left_end": int(before["End_position"]),
+                    "right_start": int(after["Start_position"])}
+    raise AssertionError("no interior segment with a whole gene inside")
+
+
 def test_silent_only_sample_gets_zero_tmb(edge_warehouse):
-    warehouse, silent_sample, _, _ = edge_warehouse
+    warehouse, silent_sample, _, _, _ = edge_warehouse
     row = warehouse.execute(
         "select n_nonsynonymous, tmb_per_mb, n_silent from fct_tumor_mutational_burden "
         "where sample_id = ?", [silent_sample]).fetchone()
@@ -128,7 +150,7 @@ def test_silent_only_sample_gets_zero_tmb(edge_warehouse):
 
 
 def test_duplicates_removed_and_counted(edge_warehouse):
-    warehouse, _, duplicated_sample, maf = edge_warehouse
+    warehouse, _, duplicated_sample, maf, _ = edge_warehouse
     n_rows = int((maf["Tumor_Sample_Barcode"] == duplicated_sample).sum())
     row = warehouse.execute(
         "select n_variant_rows, n_duplicate_rows_removed, n_nonsynonymous + n_silent "
@@ -213,3 +235,18 @@ def test_mutational_signatures_mart(warehouse):
         "select count(distinct feature) from fct_group_comparisons "
         "where feature_family = 'mutational_signature'").fetchone()
     assert compared == (7,)
+
+
+def test_gene_in_a_segmentation_gap_takes_the_flanking_mean(edge_warehouse):
+    warehouse, _, _, _, gap = edge_warehouse
+    value, source = warehouse.execute(
+        "select copy_number_value, value_source from fct_gene_copy_number "
+        "where sample_id = ? and gene_symbol = ?", [gap["sample_id"], gap["gene_symbol"]]
+    ).fetchone()
+    flanks = warehouse.execute(
+        "select copy_number_value from int_segments_median_centred where sample_id = ? "
+        "and chromosome = ? and (end_position = ? or start_position = ?)",
+        [gap["sample_id"], gap["chromosome"], gap["left_end"], gap["right_start"]],
+    ).fetchall()
+    assert source == "flanking_segments" and len(flanks) == 2
+    assert value == pytest.approx((flanks[0][0] + flanks[1][0]) / 2, abs=1e-12)

@@ -13,9 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from calcomics.groups import MAIN_GROUPS
 from calcomics.stats import fisher_exact, p_adjust
-
-MAIN_GROUPS: tuple[str, ...] = ("negative", "probably_benign", "high_suspicion")
 
 
 def _group_sizes(samples: pd.DataFrame) -> pd.Series:

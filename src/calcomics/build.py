@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from calcomics.raw_layout import RAW_FILES
 from calcomics.validation.raw_files import RawDataError, validate_raw_dir
 
 
@@ -132,4 +131,4 @@ def build_warehouse(
     )
 
 
-__all__ = ["RAW_FILES", "BuildError", "BuildResult", "build_warehouse", "find_project_dir"]
+__all__ = ["BuildError", "BuildResult", "build_warehouse", "find_project_dir"]

@@ -12,9 +12,9 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from calcomics.groups import MAIN_GROUPS
 from calcomics.stats import kruskal_test, p_adjust, wilcoxon_rank_sum
 
-MAIN_GROUPS: tuple[str, ...] = ("negative", "probably_benign", "high_suspicion")
 COMPARISON_COLUMNS: list[str] = [
     "feature_family", "feature", "test", "group_a", "group_b", "n_a", "n_b",
     "median_a", "median_b", "statistic", "p_value", "p_adjusted", "method",

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from calcomics.groups import MAIN_GROUPS
 from calcomics.stats import chisq_test, fisher_exact, kruskal_test
 
-MAIN_GROUP_ORDER: tuple[str, ...] = ("negative", "probably_benign", "high_suspicion")
 CONTINUOUS_CHARACTERISTICS: tuple[str, ...] = (
     "age_years",
     "tumor_size_cm",
@@ -35,7 +35,7 @@ def contingency_tables(counts: pd.DataFrame) -> dict[str, pd.DataFrame]:
             aggfunc="sum",
             fill_value=0,
         )
-        tables[str(characteristic)] = table.reindex(columns=list(MAIN_GROUP_ORDER), fill_value=0)
+        tables[str(characteristic)] = table.reindex(columns=list(MAIN_GROUPS), fill_value=0)
     return tables
 
 
@@ -65,12 +65,12 @@ def categorical_tests(counts: pd.DataFrame) -> pd.DataFrame:
 
 def continuous_tests(patients: pd.DataFrame) -> pd.DataFrame:
     """Kruskal–Wallis p across the three main groups per continuous characteristic."""
-    main = patients[patients["calcification_group"].isin(MAIN_GROUP_ORDER)]
+    main = patients[patients["calcification_group"].isin(MAIN_GROUPS)]
     rows = []
     for characteristic in CONTINUOUS_CHARACTERISTICS:
         groups = [
             main.loc[main["calcification_group"] == g, characteristic].dropna().to_numpy(float)
-            for g in MAIN_GROUP_ORDER
+            for g in MAIN_GROUPS
         ]
         result = kruskal_test(*groups)
         rows.append(

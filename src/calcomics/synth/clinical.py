@@ -18,13 +18,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-GROUPS: tuple[str, ...] = (
-    "negative",
-    "probably_benign",
-    "low_moderate_suspicion",
-    "high_suspicion",
-)
-MAIN_GROUPS: tuple[str, ...] = ("negative", "probably_benign", "high_suspicion")
+from calcomics.groups import GROUPS
 
 # Group sizes of the published cohort (316 patients).
 PUBLISHED_GROUP_SIZES: dict[str, int] = {

@@ -36,14 +36,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from calcomics.groups import GROUPS
 from calcomics.reference import data_path, protein_coding_genes
 
-GROUPS: tuple[str, ...] = (
-    "negative",
-    "probably_benign",
-    "low_moderate_suspicion",
-    "high_suspicion",
-)
 PAM50_SUBTYPES: tuple[str, ...] = ("LumA", "LumB", "Her2", "Basal", "Normal")
 # Column of the centroid file for each subtype label.
 CENTROID_COLUMNS: dict[str, str] = {

@@ -39,14 +39,9 @@ from itertools import combinations_with_replacement
 import numpy as np
 import pandas as pd
 
+from calcomics.groups import GROUPS
 from calcomics.reference import kegg_compound_pathways
 
-GROUPS: tuple[str, ...] = (
-    "negative",
-    "probably_benign",
-    "low_moderate_suspicion",
-    "high_suspicion",
-)
 ANNOTATION_COLUMNS: tuple[str, ...] = (
     "feature_id",
     "feature_name",

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
+from calcomics.groups import GROUPS
 from calcomics.reference import data_path, protein_coding_genes
 
 __all__ = [
@@ -43,12 +44,7 @@ __all__ = [
     "signature_matrix",
 ]
 
-CALCIFICATION_GROUPS = (
-    "negative",
-    "probably_benign",
-    "low_moderate_suspicion",
-    "high_suspicion",
-)
+CALCIFICATION_GROUPS = GROUPS
 # has_wes patients per group in the default cohort (316 patients, seed 0).
 DEFAULT_WES_COUNTS = {
     "negative": 93,

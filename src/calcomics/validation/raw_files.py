@@ -232,25 +232,32 @@ def _column_expectations(gx, frame: pd.DataFrame, required: dict[str, dict]) -> 
             low, high = rules["between"]
             expectations.append(
                 gx.expectations.ExpectColumnValuesToBeBetween(
-                    column=f"{column}__number", min_value=low, max_value=high
+                    column=column + NUMERIC_SUFFIX, min_value=low, max_value=high
                 )
             )
     return expectations
 
 
-def _with_numeric_copies(frame: pd.DataFrame, required: dict[str, dict]) -> pd.DataFrame:
-    """Add ``<col>__number`` columns so range checks run on numbers, not text."""
+NUMERIC_SUFFIX = "__number"
+
+
+def _with_numeric_copies(
+    frame: pd.DataFrame, required: dict[str, dict], pair_columns: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Add ``<col>__number`` copies so range and pair checks run on numbers, not text."""
     out = frame.copy()
-    for column, rules in required.items():
-        if "between" in rules and column in out.columns:
-            out[f"{column}__number"] = pd.to_numeric(out[column], errors="coerce")
+    ranged = [c for c, rules in required.items() if "between" in rules]
+    for column in dict.fromkeys([*ranged, *pair_columns]):
+        if column in out.columns:
+            out[column + NUMERIC_SUFFIX] = pd.to_numeric(out[column], errors="coerce")
     return out
 
 
-def _rename_number_columns(failures: list[Failure]) -> list[Failure]:
+def _without_numeric_suffix(failures: list[Failure]) -> list[Failure]:
+    """Report failures under the file's own column names."""
     return [
-        Failure(f.file, (f.column or "").removesuffix("__number") or None, f.rule, f.lines,
-                f.examples, f.count)
+        Failure(f.file, (f.column or "").replace(NUMERIC_SUFFIX, "") or None,
+                f.rule.replace(NUMERIC_SUFFIX, ""), f.lines, f.examples, f.count)
         for f in failures
     ]
 
@@ -357,25 +364,20 @@ def _check_table(
         return None
     if normalise is not None:
         frame = normalise(frame)
-    checked = _with_numeric_copies(frame, rules)
+    pairs = [(a, b) for a, b in pair_rules if {a, b} <= set(frame.columns)]
+    checked = _with_numeric_copies(frame, rules, [c for pair in pairs for c in pair])
     expectations = _column_expectations(suites.gx, checked, rules)
-    for column_a, column_b in pair_rules:
-        if {column_a, column_b} <= set(frame.columns):
-            checked[f"{column_a}__int"] = pd.to_numeric(checked[column_a], errors="coerce")
-            checked[f"{column_b}__int"] = pd.to_numeric(checked[column_b], errors="coerce")
-            expectations.append(
-                suites.gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=f"{column_a}__int", column_B=f"{column_b}__int", or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                )
-            )
+    expectations += [
+        suites.gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=column_a + NUMERIC_SUFFIX, column_B=column_b + NUMERIC_SUFFIX,
+            or_equal=True, ignore_row_if="either_value_is_missing",
+        )
+        for column_a, column_b in pairs
+    ]
     report.n_expectations += len(expectations)
     results = suites.run(re.sub(r"\W", "_", path.stem), checked, expectations)
-    failures = _rename_number_columns(_failures_from(results, path.name, _line_mapper(skip)))
     report.failures.extend(
-        Failure(f.file, (f.column or "").removesuffix("__int") or None,
-                f.rule.replace("__int", ""), f.lines, f.examples, f.count)
-        for f in failures
+        _without_numeric_suffix(_failures_from(results, path.name, _line_mapper(skip)))
     )
     return frame
 

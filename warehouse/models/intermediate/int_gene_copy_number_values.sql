@@ -53,47 +53,27 @@ uncovered as (
             and genes.gene_symbol = overlapping.gene_symbol
 ),
 
-left_flank as (
-    select
-        uncovered.sample_id,
-        uncovered.gene_symbol,
-        segments.copy_number_value
-    from uncovered
-    asof left join segments
-        on
-            uncovered.sample_id = segments.sample_id
-            and uncovered.chromosome = segments.chromosome
-            and uncovered.start_position >= segments.end_position
-),
-
-right_flank as (
-    select
-        uncovered.sample_id,
-        uncovered.gene_symbol,
-        segments.copy_number_value
-    from uncovered
-    asof left join segments
-        on
-            uncovered.sample_id = segments.sample_id
-            and uncovered.chromosome = segments.chromosome
-            and uncovered.end_position <= segments.start_position
-),
-
 flanked as (
     select
-        left_flank.sample_id,
-        left_flank.gene_symbol,
-        case
-            when left_flank.copy_number_value is null then right_flank.copy_number_value
-            when right_flank.copy_number_value is null then left_flank.copy_number_value
-            else (left_flank.copy_number_value + right_flank.copy_number_value) / 2
-        end as copy_number_value,
+        uncovered.sample_id,
+        uncovered.gene_symbol,
+        -- mean of the flanking segments, or the one flank a chromosome end leaves
+        (
+            coalesce(left_segment.copy_number_value, right_segment.copy_number_value)
+            + coalesce(right_segment.copy_number_value, left_segment.copy_number_value)
+        ) / 2 as copy_number_value,
         'flanking_segments' as value_source
-    from left_flank
-    inner join right_flank
+    from uncovered
+    asof left join segments as left_segment
         on
-            left_flank.sample_id = right_flank.sample_id
-            and left_flank.gene_symbol = right_flank.gene_symbol
+            uncovered.sample_id = left_segment.sample_id
+            and uncovered.chromosome = left_segment.chromosome
+            and uncovered.start_position >= left_segment.end_position
+    asof left join segments as right_segment
+        on
+            uncovered.sample_id = right_segment.sample_id
+            and uncovered.chromosome = right_segment.chromosome
+            and uncovered.end_position <= right_segment.start_position
 ),
 
 final as (
