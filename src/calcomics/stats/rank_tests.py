@@ -2,6 +2,7 @@
 
 * :func:`wilcoxon_rank_sum` - R ``wilcox.test(x, y)`` (two-sided, ``mu = 0``,
   ``exact = NULL``, ``correct = TRUE``).
+* :func:`wilcoxon_rank_sum_rows` - the same test for every row of a matrix (group vs rest).
 * :func:`kruskal_test` - R ``kruskal.test(list(...))``.
 * :func:`p_adjust` - R ``p.adjust(p, method)`` for ``"bonferroni"`` and ``"BH"``.
 """
@@ -23,6 +24,7 @@ __all__ = [
     "kruskal_test",
     "p_adjust",
     "wilcoxon_rank_sum",
+    "wilcoxon_rank_sum_rows",
 ]
 
 #: R uses the exact null distribution only while both samples are smaller than this.
@@ -132,6 +134,119 @@ def wilcoxon_rank_sum(x: Any, y: Any) -> RankSumResult:
     z = (z - np.sign(z) * 0.5) / sigma
     p = float(min(1.0, 2 * stats.norm.sf(abs(z))))
     return RankSumResult(statistic, p, "normal_approximation")
+
+
+def _row_average_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Average ranks within each row of a 2-D float array (NaN cells excluded and left NaN).
+
+    Returns ``(ranks, tie_term, n_valid)``: ranks as R ``rank()`` over each row's non-NaN
+    values, ``sum(t^3 - t)`` over the row's tie groups, and the number of non-NaN cells.
+    One stable sort per row; tie runs are found on the flattened sorted matrix (a run never
+    crosses a row because every row opens a new run), so the whole matrix is ranked at once.
+    """
+    n_rows, n_cols = values.shape
+    order = np.argsort(values, axis=1, kind="stable")  # NaN sorts last
+    ordered = np.take_along_axis(values, order, axis=1)
+    valid = ~np.isnan(ordered)
+    new_run = np.ones((n_rows, n_cols), dtype=bool)
+    new_run[:, 1:] = ordered[:, 1:] != ordered[:, :-1]  # NaN != NaN: each NaN is its own run
+    flat_new_run = new_run.ravel()
+    run_id = np.cumsum(flat_new_run) - 1
+    position = np.tile(np.arange(1, n_cols + 1, dtype=float), n_rows)
+    run_size = np.bincount(run_id)
+    run_mean = np.bincount(run_id, weights=position) / run_size
+    ranks_sorted = run_mean[run_id].reshape(n_rows, n_cols)
+    ranks_sorted[~valid] = np.nan
+    ranks = np.empty_like(ranks_sorted)
+    np.put_along_axis(ranks, order, ranks_sorted, axis=1)
+    run_start = np.flatnonzero(flat_new_run)
+    run_valid = valid.ravel()[run_start]
+    run_row = run_start // n_cols
+    t = run_size.astype(float)
+    tie_term = np.bincount(
+        run_row[run_valid], weights=(t**3 - t)[run_valid], minlength=n_rows
+    )
+    return ranks, tie_term, valid.sum(axis=1)
+
+
+def _exact_p_values(w: np.ndarray, n_x: int, n_y: int) -> np.ndarray:
+    """Vector form of :func:`_pwilcox_two_sided` for one ``(n_x, n_y)`` (same integer tails)."""
+    counts = np.array(_rank_sum_counts(n_x, n_y), dtype=object)
+    lower = np.cumsum(counts)  # P(W <= w) numerators, exact Python integers
+    upper = np.cumsum(counts[::-1])[::-1]  # P(W >= w) numerators
+    tails = np.where(w > n_x * n_y / 2, upper[w], lower[w])
+    p = (2 * tails) / comb(n_x + n_y, n_x)  # int / int: correctly rounded, as the scalar code
+    return np.minimum(1.0, p.astype(float))
+
+
+def wilcoxon_rank_sum_rows(
+    x: Any, in_group: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """R ``wilcox.test(x[i, in_group], x[i, !in_group])`` for every row ``i`` of a matrix.
+
+    ``x`` is features x samples, ``in_group`` a boolean mask over the samples (columns).
+    Returns ``(statistic, p_value, method)`` arrays of length ``n_rows`` with exactly the
+    semantics of :func:`wilcoxon_rank_sum` applied row by row: non-finite cells are dropped
+    per row; ``W`` is the group's rank sum minus ``n_x (n_x + 1) / 2``; the p-value is exact
+    (``method == "exact"``) when the row's two samples are both smaller than 50 and the row has
+    no ties, otherwise the tie- and continuity-corrected normal approximation
+    (``"normal_approximation"``; NaN if every value of the row is tied, as in R).  Deliberate
+    difference: a row whose group or rest has no finite value gets NaN statistic and p-value
+    and method ``"not_enough_observations"`` instead of an error (R stops), so one empty row
+    cannot abort a whole matrix.  Ranking and the normal approximation are vectorised over
+    rows; exact p-values use one exact null distribution per distinct ``(n_x, n_y)``.
+    """
+    try:
+        values = np.array(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError("x must be a numeric matrix") from exc
+    if values.ndim != 2:
+        raise ValueError(f"x must be 2-D (features x samples), got {values.ndim} dimensions")
+    mask = np.asarray(in_group)
+    if mask.dtype != bool:
+        raise ValueError(f"in_group must be a boolean mask, got dtype {mask.dtype}")
+    if mask.shape != (values.shape[1],):
+        raise ValueError(
+            f"in_group has shape {mask.shape}, expected ({values.shape[1]},) = one flag per "
+            "column of x"
+        )
+    n_rows = values.shape[0]
+    values[~np.isfinite(values)] = np.nan  # R drops NaN and +-Inf alike
+    ranks, ties, _ = _row_average_ranks(values)
+    finite = ~np.isnan(values)
+    n_x = (finite & mask).sum(axis=1)
+    n_y = (finite & ~mask).sum(axis=1)
+    statistic = np.where(mask, np.nan_to_num(ranks), 0.0).sum(axis=1) - n_x * (n_x + 1) / 2
+    p_value = np.full(n_rows, np.nan)
+    method = np.full(n_rows, "normal_approximation", dtype=object)
+
+    empty = (n_x == 0) | (n_y == 0)
+    statistic[empty] = np.nan
+    method[empty] = "not_enough_observations"
+    exact = ~empty & (n_x < EXACT_MAX_N) & (n_y < EXACT_MAX_N) & (ties == 0)
+    method[exact] = "exact"
+    if exact.any():
+        sizes = np.stack([n_x[exact], n_y[exact]], axis=1)
+        exact_rows = np.flatnonzero(exact)
+        w_exact = np.rint(statistic[exact]).astype(np.int64)
+        p_exact = np.empty(len(exact_rows))
+        for nx_, ny_ in np.unique(sizes, axis=0):  # one distribution per distinct size pair
+            same = (sizes[:, 0] == nx_) & (sizes[:, 1] == ny_)
+            p_exact[same] = _exact_p_values(w_exact[same], int(nx_), int(ny_))
+        p_value[exact_rows] = p_exact
+
+    normal = ~empty & ~exact
+    if normal.any():
+        nx_, ny_ = n_x[normal], n_y[normal]
+        n = nx_ + ny_
+        z = statistic[normal] - nx_ * ny_ / 2
+        sigma = np.sqrt((nx_ * ny_ / 12) * ((n + 1) - ties[normal] / (n * (n - 1))))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (z - np.sign(z) * 0.5) / sigma
+            p = np.minimum(1.0, 2 * stats.norm.sf(np.abs(z)))
+        p[sigma == 0] = np.nan
+        p_value[normal] = p
+    return statistic, p_value, method
 
 
 def kruskal_test(*groups: Any) -> KruskalResult:
