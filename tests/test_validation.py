@@ -199,3 +199,19 @@ def test_segment_rules(raw):
     ) in messages
     assert any(m.startswith("segments.tsv, column 'Chromosome': value not allowed")
                and "line(s) 3; offending value(s): 'chr99'" in m for m in messages)
+
+
+def test_survival_rules_negative_time_and_bad_event(raw):
+    clinical = _clinical(raw)
+    clinical.loc[0, "rfs_months"] = "-3.5"  # file line 2
+    clinical.loc[4, "rfs_event"] = "2"  # file line 6
+    _write_clinical(raw, clinical)
+    messages = _messages(raw)
+    assert (
+        "clinical.csv, column 'rfs_months': value must lie in [0, ∞] — 1 row(s) fail, "
+        "line(s) 2; offending value(s): '-3.5'"
+    ) in messages
+    assert (
+        "clinical.csv, column 'rfs_event': value not allowed (allowed: 0, 1) — 1 row(s) fail, "
+        "line(s) 6; offending value(s): '2'"
+    ) in messages

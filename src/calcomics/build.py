@@ -96,8 +96,13 @@ def build_warehouse(
     demo_patients: int = 316,
     demo_seed: int = 0,
     quiet: bool = False,
+    dbt_vars: dict[str, object] | None = None,
 ) -> BuildResult:
-    """Generate the demo cohort if ``raw_dir`` is empty, validate, build, swap atomically."""
+    """Generate the demo cohort if ``raw_dir`` is empty, validate, build, swap atomically.
+
+    ``dbt_vars`` overrides project variables (``dbt build --vars``), e.g.
+    ``{"expression_scale": "counts"}`` for a raw read-count matrix.
+    """
     started = time.perf_counter()
     generated = False
     if raw_dir_is_empty(raw_dir):
@@ -115,7 +120,8 @@ def build_warehouse(
     building = warehouse.with_name(warehouse.name + ".building")
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
-    process = run_dbt(["build"], project_dir, raw_dir, building, quiet=quiet)
+    args = ["build"] + (["--vars", json.dumps(dbt_vars)] if dbt_vars else [])
+    process = run_dbt(args, project_dir, raw_dir, building, quiet=quiet)
     if process.returncode != 0:
         building.unlink(missing_ok=True)
         detail = (process.stdout or "")[-4000:] if quiet else ""

@@ -1,4 +1,4 @@
-"""Command line: ``calcomics synth | validate | build``."""
+"""Command line: ``calcomics synth | validate | build | hrd | gsva | network``."""
 
 from __future__ import annotations
 
@@ -33,6 +33,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 2
 
 
+def _parse_vars(text: str | None) -> dict[str, object] | None:
+    """``--vars`` as dbt takes it: a JSON / YAML mapping, e.g. '{expression_scale: counts}'."""
+    if not text:
+        return None
+    import yaml
+
+    parsed = yaml.safe_load(text)
+    if not isinstance(parsed, dict):
+        raise SystemExit(f"--vars must be a mapping such as '{{expression_scale: counts}}', "
+                         f"got {text!r}")
+    return parsed
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from calcomics.build import (
         BuildError,
@@ -50,6 +63,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         result = build_warehouse(
             project_dir, raw_dir, warehouse,
             demo_patients=args.demo_patients, demo_seed=args.demo_seed,
+            dbt_vars=_parse_vars(args.vars),
         )
     except RawDataError as error:
         print(str(error), file=sys.stderr)
@@ -61,6 +75,27 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"{raw_dir} was empty: generated the demo cohort there.")
     counts = ", ".join(f"{k}={v}" for k, v in sorted(result.counts.items()))
     print(f"Warehouse ready: {result.warehouse} ({result.seconds:.1f} s; {counts})")
+    return 0
+
+
+def _cmd_network(args: argparse.Namespace) -> int:
+    from calcomics.build import default_warehouse, find_project_dir
+    from calcomics.metabolomics import MetaboliteDataError, network_from_warehouse, write_network
+
+    try:
+        warehouse = Path(args.warehouse) if args.warehouse else default_warehouse(
+            find_project_dir()
+        )
+        nodes, edges = network_from_warehouse(warehouse)
+        path = write_network(nodes, edges, Path(args.out))
+    except (MetaboliteDataError, FileNotFoundError) as error:
+        print(f"calcomics network: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"calcomics network: cannot write {args.out}: {error}", file=sys.stderr)
+        return 2
+    print(f"Metabolite network from {warehouse}: {len(nodes)} nodes, {len(edges)} edges "
+          f"-> {path}")
     return 0
 
 
@@ -95,7 +130,20 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--project-dir", help="dbt project folder (default: found from cwd)")
     build.add_argument("--demo-patients", type=int, default=316)
     build.add_argument("--demo-seed", type=int, default=0)
+    build.add_argument(
+        "--vars", help="dbt project variables as YAML/JSON, e.g. '{expression_scale: counts}'"
+    )
     build.set_defaults(func=_cmd_build)
+
+    network = sub.add_parser(
+        "network", help="export the polar metabolite correlation network (GEXF / GraphML)"
+    )
+    network.add_argument(
+        "--warehouse", help="DuckDB file (default $CALCOMICS_DUCKDB_PATH or warehouse.duckdb)"
+    )
+    network.add_argument("-o", "--out", required=True,
+                         help="output file: OUT.gexf (Gephi) or OUT.graphml")
+    network.set_defaults(func=_cmd_network)
 
     hrd = sub.add_parser(
         "hrd", help="scarHRD scores (HRD-LOH, TAI, LST, HRD-sum) of a segment file",
@@ -110,6 +158,35 @@ def build_parser() -> argparse.ArgumentParser:
         return hrd_main(args.hrd_args)
 
     hrd.set_defaults(func=_cmd_hrd)
+
+    gsva_cmd = sub.add_parser(
+        "gsva", help="GSVA / ssGSEA gene-set scores of an expression matrix (R GSVA 1.42 parity)"
+    )
+    gsva_cmd.add_argument("expr", help="EXPR.tsv: gene symbol column, then one column per sample")
+    gsva_cmd.add_argument("gmt", help="SETS.gmt: name, description, member genes (tab-separated)")
+    gsva_cmd.add_argument("--method", choices=["gsva", "ssgsea"], default="gsva")
+    gsva_cmd.add_argument("--kcdf", choices=["Gaussian", "Poisson", "none"], default="Gaussian")
+    gsva_cmd.add_argument("--min-size", type=int, default=1, help="smallest set (default 1)")
+    gsva_cmd.add_argument("--max-size", type=float, default=float("inf"),
+                          help="largest set (default inf)")
+    gsva_cmd.add_argument("--no-mx-diff", action="store_true",
+                          help="score = the larger walk deviation instead of E+ + E-")
+    gsva_cmd.add_argument("--tau", type=float, default=None,
+                          help="walk weight exponent (default 1 for gsva, 0.25 for ssgsea)")
+    gsva_cmd.add_argument("--no-ssgsea-norm", action="store_true",
+                          help="do not divide ssGSEA scores by their range")
+    gsva_cmd.add_argument("-o", "--out", required=True, help="OUT.tsv: gene_set x samples")
+
+    def _cmd_gsva(args: argparse.Namespace) -> int:
+        from calcomics.transcriptomics.gsva import gsva_command
+
+        return gsva_command(
+            args.expr, args.gmt, args.out, method=args.method, kcdf=args.kcdf,
+            min_size=args.min_size, max_size=args.max_size, mx_diff=not args.no_mx_diff,
+            tau=args.tau, ssgsea_norm=not args.no_ssgsea_norm,
+        )
+
+    gsva_cmd.set_defaults(func=_cmd_gsva)
     return parser
 
 

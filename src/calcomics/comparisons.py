@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from calcomics.groups import MAIN_GROUPS
-from calcomics.stats import kruskal_test, p_adjust, wilcoxon_rank_sum
+from calcomics.stats import fisher_exact, kruskal_test, p_adjust, wilcoxon_rank_sum
 
 COMPARISON_COLUMNS: list[str] = [
     "feature_family", "feature", "test", "group_a", "group_b", "n_a", "n_b",
@@ -59,16 +59,62 @@ def compare_groups(values: pd.DataFrame) -> pd.DataFrame:
     ``values`` has columns feature_family, feature, calcification_group, feature_value; rows
     of other groups and missing values are ignored. Returns :data:`COMPARISON_COLUMNS`.
     """
-    main = values[values["calcification_group"].isin(MAIN_GROUPS) & values["feature_value"].notna()]
-    rows = []
     keys = values[["feature_family", "feature"]].drop_duplicates()
+    main = values[values["calcification_group"].isin(MAIN_GROUPS) & values["feature_value"].notna()]
+    # One sort, then slices: filtering the whole frame per feature is quadratic in features.
+    grouped = {
+        key: frame for key, frame in main.groupby(["feature_family", "feature"], sort=False)
+    }
+    empty = main.iloc[:0]
+    rows = []
     for family, feature in keys.itertuples(index=False):
-        subset = main[(main["feature_family"] == family) & (main["feature"] == feature)]
-        by_group = {
-            g: subset.loc[subset["calcification_group"] == g, "feature_value"].to_numpy(float)
-            for g in MAIN_GROUPS
-        }
+        subset = grouped.get((family, feature), empty)
+        by_group = {g: np.empty(0) for g in MAIN_GROUPS}
+        for group, frame in subset.groupby("calcification_group", sort=False):
+            by_group[group] = frame["feature_value"].to_numpy(float)
         rows += [(family, feature, *row) for row in compare_feature(by_group)]
     frame = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     frame[["n_a", "n_b"]] = frame[["n_a", "n_b"]].astype("Int64")
     return frame
+
+
+CATEGORY_COLUMNS: list[str] = [
+    "comparison", "category_level", "calcification_group", "n", "group_total", "level_total",
+    "pct_of_group", "pct_of_level", "fisher_p", "fisher_method", "n_tested",
+]
+
+
+def compare_categories(patients: pd.DataFrame) -> pd.DataFrame:
+    """Composition of categorical variables across the three main calcification groups.
+
+    ``patients`` has one row per patient and comparison: comparison, calcification_group,
+    category_level (null = unknown, left out of the test and the percentages). For each
+    comparison the levels x groups count table gets R ``fisher.test`` semantics (exact r x c;
+    see :func:`calcomics.stats.fisher_exact`). Percentages are given both ways: of the group
+    (e.g. PAM50 composition of a group, Figure 4A) and of the level (e.g. calcification
+    status among relapsed patients, Figure 2G). Zero cells are kept as rows.
+    """
+    known = patients[patients["calcification_group"].isin(MAIN_GROUPS)
+                     & patients["category_level"].notna()]
+    frames = []
+    for comparison in patients["comparison"].drop_duplicates():
+        subset = known[known["comparison"] == comparison]
+        table = pd.crosstab(subset["category_level"], subset["calcification_group"])
+        table = table.reindex(columns=list(MAIN_GROUPS), fill_value=0).sort_index()
+        result = fisher_exact(table.to_numpy()) if table.shape[0] >= 1 else None
+        long = table.stack().rename("n").reset_index()
+        long["comparison"] = comparison
+        long["group_total"] = long["calcification_group"].map(table.sum(axis=0))
+        long["level_total"] = long["category_level"].map(table.sum(axis=1))
+        long["pct_of_group"] = 100.0 * long["n"] / long["group_total"].where(
+            long["group_total"] > 0)
+        long["pct_of_level"] = 100.0 * long["n"] / long["level_total"].where(
+            long["level_total"] > 0)
+        long["fisher_p"] = result.p_value if result else np.nan
+        long["fisher_method"] = result.method if result else "not_testable"
+        long["n_tested"] = int(table.to_numpy().sum())
+        frames.append(long)
+    if not frames:
+        return pd.DataFrame(columns=CATEGORY_COLUMNS)
+    frame = pd.concat(frames, ignore_index=True)[CATEGORY_COLUMNS]
+    return frame.astype({"n": "int64", "group_total": "int64", "level_total": "int64"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -17,3 +18,40 @@ def relation_to_pandas(relation: Any) -> pd.DataFrame:
     if isinstance(arrow, pa.RecordBatchReader):
         arrow = arrow.read_all()
     return arrow.to_pandas()
+
+
+class MatrixShapeError(ValueError):
+    """A long table that does not hold exactly one value per row x column cell."""
+
+
+def long_to_matrix(
+    long: pd.DataFrame, row: str, column: str, value: str, source: str
+) -> pd.DataFrame:
+    """Long (row, column, value) records to a rows x columns float matrix.
+
+    Rows keep their first-appearance order (GSVA's stable ranking depends on it) and columns
+    are sorted, so a rebuild of the same data gives the same matrix. Every cell must be
+    present exactly once: a duplicated or missing cell is an error naming ``source`` and the
+    cell. Vectorised (factorize + one scatter), no per-row Python loop.
+    """
+    row_codes, rows = pd.factorize(long[row], sort=False)
+    col_codes, cols = pd.factorize(long[column], sort=True)
+    n_rows, n_cols = len(rows), len(cols)
+    flat = row_codes.astype(np.int64) * max(n_cols, 1) + col_codes
+    counts = np.bincount(flat, minlength=n_rows * n_cols)
+    if (counts > 1).any():
+        cell = int(np.flatnonzero(counts > 1)[0])
+        raise MatrixShapeError(
+            f"{source}: {row} '{rows[cell // n_cols]}' appears {counts[cell]} times for "
+            f"{column} '{cols[cell % n_cols]}' (one value per cell expected)"
+        )
+    if (counts == 0).any():
+        cell = int(np.flatnonzero(counts == 0)[0])
+        raise MatrixShapeError(
+            f"{source}: no value for {row} '{rows[cell // n_cols]}', {column} "
+            f"'{cols[cell % n_cols]}' ({int((counts == 0).sum())} cell(s) missing)"
+        )
+    values = np.empty(n_rows * n_cols)
+    values[flat] = long[value].to_numpy(float)
+    return pd.DataFrame(values.reshape(n_rows, n_cols), index=pd.Index(rows, name=row),
+                        columns=pd.Index(cols, name=column))

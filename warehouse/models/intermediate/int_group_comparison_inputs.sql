@@ -1,5 +1,5 @@
--- Every continuous per-patient feature compared across calcification groups, in long form.
--- Later feature families (HRD, transcriptomic scores, clinical) are added to this union.
+-- Every continuous per-patient feature compared across calcification groups, in long form:
+-- clinical (Figure 2A/D/E), genomic (Figure 3), transcriptomic scores (Figure 4D-H).
 with patients as (
     select * from {{ ref('dim_patients') }}
 ),
@@ -18,6 +18,46 @@ hrd_scores as (
 
 signature_exposures as (
     select * from {{ ref('fct_mutational_signatures') }}
+),
+
+pathway_scores as (
+    select * from {{ ref('fct_pathway_scores') }}
+),
+
+immune_infiltration as (
+    select * from {{ ref('fct_immune_infiltration') }}
+),
+
+treatment_scores as (
+    select * from {{ ref('fct_treatment_scores') }}
+),
+
+clinical_long as (
+    unpivot (
+        select
+            patient_id,
+            age_years,
+            tumor_size_cm,
+            er_ihc_pct,
+            pr_ihc_pct,
+            ki67_ihc_pct
+        from patients
+    )
+    on age_years, tumor_size_cm, er_ihc_pct, pr_ihc_pct, ki67_ihc_pct
+    into name feature value feature_value
+),
+
+treatment_long as (
+    unpivot (
+        select
+            sample_id,
+            set_index,
+            cdk46_sensitivity_score,
+            endocrine_sensitivity_score
+        from treatment_scores
+    )
+    on set_index, cdk46_sensitivity_score, endocrine_sensitivity_score
+    into name feature value feature_value
 ),
 
 hrd_long as (
@@ -54,6 +94,34 @@ feature_values as (
         sample_id as patient_id,
         proportion as feature_value
     from signature_exposures
+    union all
+    select
+        'clinical' as feature_family,
+        feature,
+        patient_id,
+        cast(feature_value as double) as feature_value
+    from clinical_long
+    union all
+    select
+        'pathway_' || collection as feature_family,
+        gene_set as feature,
+        sample_id as patient_id,
+        score as feature_value
+    from pathway_scores
+    union all
+    select
+        'immune_infiltration' as feature_family,
+        cell_type as feature,
+        sample_id as patient_id,
+        infiltration_score as feature_value
+    from immune_infiltration
+    union all
+    select
+        'treatment_score' as feature_family,
+        feature,
+        sample_id as patient_id,
+        feature_value
+    from treatment_long
 ),
 
 final as (

@@ -1,11 +1,14 @@
-{% test row_count_equals(model, compare_model) %}
--- Fails when the model does not have exactly as many rows as compare_model.
+{% test row_count_equals(model, compare_model, compare_where=none, multiplier=1) %}
+-- Fails when the model does not have exactly multiplier x as many rows as compare_model
+-- (optionally only its rows matching compare_where, e.g. one row per RNA-seq sample).
 with model_count as (
     select count(*) as n_model from {{ model }}
 ),
 
 compare_count as (
-    select count(*) as n_compare from {{ compare_model }}
+    select count(*) * {{ multiplier }} as n_compare
+    from {{ compare_model }}
+    {% if compare_where %}where {{ compare_where }}{% endif %}
 )
 
 select

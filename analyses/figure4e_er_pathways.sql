@@ -1,0 +1,28 @@
+-- Figure 4E: ER-associated pathways in probably benign tumours. GSEA of probably benign vs
+-- the rest on Hallmark (NES, FDR) next to the ssGSEA pairwise comparison of the same sets.
+with gsea as (
+    select * from {{ ref('fct_gsea_group_vs_rest') }}
+),
+
+comparisons as (
+    select * from {{ ref('fct_group_comparisons') }}
+),
+
+kruskal as (
+    select
+        feature,
+        p_value
+    from comparisons
+    where feature_family = 'pathway_hallmark' and test = 'kruskal_wallis'
+)
+
+select
+    gsea.gene_set,
+    gsea.nes,
+    gsea.fdr_q,
+    gsea.nominal_p,
+    kruskal.p_value as ssgsea_kruskal_wallis_p
+from gsea
+left join kruskal on gsea.gene_set = kruskal.feature
+where gsea.calcification_group = 'probably_benign'
+order by gsea.nes desc

@@ -1,0 +1,29 @@
+"""GSEA (Broad GSEA desktop defaults, phenotype permutations) of each group vs the rest."""
+
+from calcomics.dbt_io import relation_to_pandas
+from calcomics.transcriptomics.inputs import expression_matrix, gene_sets_by_collection
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from calcomics.transcriptomics.gsea import gsea_group_vs_rest
+
+    collection = dbt.config.get("gsea_collection")
+    expression = expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_log2")))
+    members = relation_to_pandas(
+        dbt.ref("int_gene_list_members_resolved").filter(f"collection = '{collection}'")
+    )
+    groups = relation_to_pandas(
+        dbt.ref("dim_patients").filter("is_main_analysis_group and has_rnaseq")
+        .project("patient_id, calcification_group")
+    ).set_index("patient_id")["calcification_group"]
+    expression = expression.loc[:, expression.columns.isin(groups.index)]
+    result = gsea_group_vs_rest(
+        expression,
+        groups.reindex(expression.columns),
+        gene_sets_by_collection(members).get(collection, {}),
+        n_perm=int(dbt.config.get("gsea_permutations")),
+        seed=int(dbt.config.get("gsea_seed")),
+    )
+    result.insert(1, "collection", collection)
+    return result

@@ -1,0 +1,27 @@
+"""Per-feature group-vs-rest tests (R wilcox.test, log2 fold change, BH FDR) per platform.
+
+Each main calcification group is tested against the other two main groups; the FDR is taken
+over the features of one platform and one group comparison, as the paper family does.
+"""
+
+import pandas as pd
+
+from calcomics.dbt_io import long_to_matrix, relation_to_pandas
+from calcomics.metabolomics import differential_abundance
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    abundances = relation_to_pandas(dbt.ref("int_metabolite_abundances"))
+    groups = relation_to_pandas(
+        dbt.ref("dim_patients").filter("is_main_analysis_group")
+        .project("patient_id, calcification_group")
+    ).set_index("patient_id")["calcification_group"]
+    frames = []
+    for platform, platform_rows in abundances.groupby("platform", sort=True):
+        matrix = long_to_matrix(platform_rows, "feature_id", "sample_id", "abundance", platform)
+        matrix = matrix.loc[:, matrix.columns.isin(groups.index)]
+        result = differential_abundance(matrix, groups.reindex(matrix.columns))
+        result.insert(1, "platform", platform)
+        frames.append(result)
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,16 @@
+"""PAM50 nearest-centroid calls (Spearman) with the scaling chosen by var pam50_scaling."""
+
+from calcomics.dbt_io import relation_to_pandas
+from calcomics.transcriptomics.inputs import expression_matrix, pam50_input
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from calcomics.transcriptomics.pam50 import pam50_calls
+
+    expression = expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_log2")))
+    panel = relation_to_pandas(
+        dbt.ref("int_gene_list_members_resolved").filter("gene_set = 'pam50'")
+    )
+    pam50_expression, centroids = pam50_input(expression, panel)
+    return pam50_calls(pam50_expression, centroids, scaling=dbt.config.get("pam50_scaling"))

@@ -1,0 +1,28 @@
+"""ssGSEA (GSVA 1.42 semantics) of every gene set collection over the whole RNA-seq cohort.
+
+ssGSEA normalises by the range over the whole set x sample matrix, so each collection is
+scored in one call on all samples (ALGORITHMS.md §1b); size limits come from the
+gene_set_collections seed.
+"""
+
+import pandas as pd
+
+from calcomics.dbt_io import relation_to_pandas
+from calcomics.transcriptomics.inputs import (
+    expression_matrix,
+    gene_sets_by_collection,
+    score_collections,
+)
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    expression = expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_log2")))
+    members = relation_to_pandas(
+        dbt.ref("int_gene_list_members_resolved").filter("list_kind = 'collection'")
+    )
+    limits = members.drop_duplicates("collection").set_index("collection")[
+        ["min_size", "max_size"]
+    ]
+    scores = score_collections(expression, gene_sets_by_collection(members), limits)
+    return pd.DataFrame(scores)

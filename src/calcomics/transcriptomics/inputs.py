@@ -1,0 +1,122 @@
+"""Warehouse tables to the shapes the transcriptomic algorithms take, and back.
+
+The dbt Python models stay thin: they read long tables (one row per sample and gene, one row
+per gene-list member), call these helpers, run an algorithm and write a long table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from calcomics.dbt_io import MatrixShapeError, long_to_matrix
+
+
+def expression_matrix(long: pd.DataFrame, value: str = "log2_expression") -> pd.DataFrame:
+    """Long (sample_id, gene_symbol, value) rows to a genes x samples matrix.
+
+    Genes are in file order when ``long`` has a gene_order column (GSVA/ssGSEA break rank
+    ties by row order, as R does on the same file), else in first-appearance order; samples
+    are sorted. A missing or duplicated cell is an error naming it
+    (:func:`calcomics.dbt_io.long_to_matrix`); so is a missing value (NaN).
+    """
+    matrix = long_to_matrix(long, "gene_symbol", "sample_id", value, source="expression")
+    if "gene_order" in long.columns:
+        rows = long[["gene_symbol", "gene_order"]].drop_duplicates("gene_symbol")
+        matrix = matrix.loc[rows.sort_values("gene_order", kind="stable")["gene_symbol"]]
+    if matrix.isna().to_numpy().any():
+        gene, sample = matrix.stack(future_stack=True).loc[lambda s: s.isna()].index[0]
+        raise MatrixShapeError(
+            f"expression: value missing for gene_symbol '{gene}', sample_id '{sample}'"
+        )
+    return matrix
+
+
+def gene_sets_by_collection(members: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
+    """Resolved gene-list members to ``{collection: {gene_set: [symbol_used, ...]}}``.
+
+    ``members`` has columns collection, gene_set, gene_set_order (position of the set in its
+    collection), member_order, symbol_used (null when the
+    gene was not found, see ``int_gene_list_members_resolved``). Unfound genes are left out
+    here because they are listed in ``fct_gene_list_resolution``; a symbol that two listed
+    genes resolve to is used once (GSVA would otherwise weight it twice). Sets keep their
+    file order and members their listed order.
+    """
+    found = members[members["symbol_used"].notna()]
+    found = found.sort_values(["collection", "gene_set_order", "member_order"], kind="stable")
+    found = found.drop_duplicates(["collection", "gene_set", "symbol_used"])
+    collections: dict[str, dict[str, list[str]]] = {}
+    for (collection, gene_set), group in found.groupby(["collection", "gene_set"], sort=False):
+        collections.setdefault(collection, {})[gene_set] = group["symbol_used"].tolist()
+    return collections
+
+
+def scores_to_long(
+    scores: pd.DataFrame,
+    value: str = "score",
+    set_column: str = "gene_set",
+    extra: Mapping[str, object] | None = None,
+) -> pd.DataFrame:
+    """A sets x samples score matrix to (sample_id, gene_set, score) rows plus constant columns."""
+    long = scores.rename_axis(index=set_column, columns="sample_id").stack().rename(value)
+    frame = long.reset_index()[["sample_id", set_column, value]]
+    for column, constant in (extra or {}).items():
+        frame[column] = constant
+    return frame
+
+
+PATHWAY_SCORE_COLUMNS: list[str] = [
+    "sample_id", "collection", "gene_set", "method", "set_size", "score",
+]
+
+
+def score_collections(
+    expression: pd.DataFrame,
+    collections: Mapping[str, Mapping[str, list[str]]],
+    size_limits: pd.DataFrame,
+    method: str = "ssgsea",
+) -> pd.DataFrame:
+    """Score each collection in its own call over all samples; one row per sample and set.
+
+    ``size_limits`` is indexed by collection with min_size / max_size (null = no upper
+    limit). Sets outside the limits are not scored (their coverage is in
+    ``rpt_gene_set_coverage``). ``set_size`` is the number of matrix genes used.
+    """
+    from calcomics.transcriptomics.gsva import gsva
+
+    frames = []
+    if expression.shape[1] == 0:
+        return pd.DataFrame(columns=PATHWAY_SCORE_COLUMNS)
+    present = set(expression.index)
+    for collection, sets in collections.items():
+        low = int(size_limits.loc[collection, "min_size"])
+        high_value = size_limits.loc[collection, "max_size"]
+        high = float("inf") if pd.isna(high_value) else float(high_value)
+        scores = gsva(expression, sets, method=method, min_size=low, max_size=high)
+        sizes = {name: sum(g in present for g in genes) for name, genes in sets.items()}
+        frame = scores_to_long(scores, extra={"collection": collection, "method": method})
+        frame["set_size"] = frame["gene_set"].map(sizes).astype("int64")
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=PATHWAY_SCORE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[PATHWAY_SCORE_COLUMNS]
+
+
+def pam50_input(
+    expression: pd.DataFrame, panel: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The PAM50 rows of the matrix, renamed to the centroid genes, and the centroids.
+
+    ``panel`` holds the seed's pam50 members (member_order = row of the centroid file) with
+    the symbol each resolved to. Genes not found are left out of both (Spearman over the
+    genes present, as genefu does) and are listed in ``fct_gene_list_resolution``.
+    """
+    from calcomics.synth.expression import pam50_centroids
+
+    centroids = pam50_centroids()
+    found = panel[panel["symbol_used"].notna()].sort_values("member_order")
+    centroid_genes = centroids.index[found["member_order"].to_numpy(int) - 1]
+    rows = expression.loc[found["symbol_used"].to_numpy()]
+    rows.index = pd.Index(centroid_genes, name="gene_symbol")
+    return rows, centroids.loc[centroid_genes]

@@ -1,0 +1,193 @@
+"""Figure 2 and Figure 5 marts on the real dbt build of the demo cohort."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calcomics.metabolomics import network_from_warehouse
+from calcomics.stats import fisher_exact
+from calcomics.survival import logrank_test
+
+MAIN = ("negative", "probably_benign", "high_suspicion")
+
+
+def _medians(warehouse, feature: str) -> dict[str, float]:
+    return dict(warehouse.execute(
+        "select calcification_group, median(feature_value) from int_group_comparison_inputs "
+        "where feature_family = 'clinical' and feature = ? group by 1", [feature]
+    ).fetchall())
+
+
+def _pairwise_p(warehouse, feature: str, a: str, b: str) -> float:
+    return warehouse.execute(
+        "select p_adjusted from fct_group_comparisons where feature = ? and test = "
+        "'wilcoxon_rank_sum' and group_a = ? and group_b = ?", [feature, a, b]
+    ).fetchone()[0]
+
+
+def test_figure2_clinical_comparisons(warehouse):
+    size = _medians(warehouse, "tumor_size_cm")
+    assert max(MAIN, key=lambda g: size[g]) == "high_suspicion"
+    assert _pairwise_p(warehouse, "tumor_size_cm", "negative", "high_suspicion") < 0.05
+    age = _medians(warehouse, "age_years")
+    assert max(MAIN, key=lambda g: age[g]) == "probably_benign"
+    assert _pairwise_p(warehouse, "age_years", "probably_benign", "high_suspicion") < 0.05
+    for ihc in ("er_ihc_pct", "pr_ihc_pct"):
+        medians = _medians(warehouse, ihc)
+        assert medians["probably_benign"] >= medians["high_suspicion"], (ihc, medians)
+    assert _pairwise_p(warehouse, "pr_ihc_pct", "probably_benign", "high_suspicion") < 0.001
+    ki67 = _medians(warehouse, "ki67_ihc_pct")
+    assert [ki67[g] for g in MAIN] == [20.0, 20.0, 30.0]  # paper: 20 % / 20 % / 30 %
+
+
+def test_ln_and_lvi_rates_with_exact_fisher(warehouse):
+    everything = warehouse.execute(
+        "select comparison, category_level, calcification_group, n, fisher_p from "
+        "fct_categorical_comparisons"
+    ).df()
+    rates = warehouse.execute(
+        "select comparison, calcification_group, n, group_total, fisher_p from "
+        "fct_categorical_comparisons where category_level in ('positive', 'present')"
+    ).df()
+    for comparison in ("lymph_node_status", "lymphovascular_invasion"):
+        sub = rates[rates["comparison"] == comparison].set_index("calcification_group")
+        pct = sub["n"] / sub["group_total"]
+        assert pct.idxmax() == "high_suspicion"
+        table = everything[everything["comparison"] == comparison].pivot(
+            index="category_level", columns="calcification_group", values="n")[list(MAIN)]
+        assert sub["fisher_p"].iloc[0] == pytest.approx(fisher_exact(table).p_value, rel=1e-12)
+    # Table 1 counts: LN 52/103, 40/90, 62/100 -> Fisher 0.0470 (printed 0.047).
+    ln = rates[rates["comparison"] == "lymph_node_status"].set_index("calcification_group")
+    assert [int(ln.loc[g, "n"]) for g in MAIN] == [52, 40, 62]
+    assert ln["fisher_p"].iloc[0] == pytest.approx(0.0470, abs=5e-4)
+
+
+def test_relapse_distribution_by_calcification_status(warehouse):
+    rows = warehouse.execute(
+        "select category_level, calcification_group, pct_of_level from "
+        "fct_categorical_comparisons where comparison = 'relapse_status'"
+    ).df().set_index(["category_level", "calcification_group"])["pct_of_level"]
+    # More high-suspicion calcification among relapsed than relapse-free patients (46.2 vs
+    # 33.5 % in the paper).
+    assert rows[("relapsed", "high_suspicion")] > rows[("relapse_free", "high_suspicion")]
+
+
+def test_km_curves_and_survival_tests(warehouse):
+    cohort = warehouse.execute(
+        "select * from fct_survival_cohort where is_included"
+    ).df()
+    excluded = dict(warehouse.execute(
+        "select exclusion_reason, count(*) from fct_survival_cohort where not is_included "
+        "group by 1"
+    ).fetchall())
+    total = warehouse.execute("select count(*) from dim_patients").fetchone()[0]
+    assert len(cohort) + sum(excluded.values()) == total
+    assert excluded["no follow-up recorded"] >= 1
+    curves = warehouse.execute("select * from fct_km_curves").df()
+    final = curves.sort_values("time_months").groupby("calcification_group")["survival"].last()
+    assert final.idxmax() == "probably_benign"  # better RFS under endocrine therapy
+    for _, curve in curves.groupby("calcification_group"):
+        curve = curve.sort_values("time_months")
+        assert curve["survival"].iloc[0] == 1.0
+        assert (np.diff(curve["survival"]) <= 1e-12).all()
+        assert (curve["ci_lower"].dropna() <= curve.loc[curve["ci_lower"].notna(),
+                                                         "survival"] + 1e-12).all()
+    at_risk_start = curves[curves["time_months"] == 0].set_index("calcification_group")["at_risk"]
+    assert at_risk_start.to_dict() == cohort.groupby("calcification_group").size().to_dict()
+    tests = warehouse.execute("select * from rpt_survival_tests").df()
+    overall = tests[tests["test"] == "logrank"].iloc[0]
+    direct = logrank_test(cohort["rfs_months"], cohort["rfs_event"], cohort["calcification_group"])
+    assert overall["statistic"] == pytest.approx(direct.chisq, rel=1e-12)
+    assert overall["df"] == 2
+    assert (tests["test"] == "logrank_pairwise").sum() == 3
+    two_stage = tests[tests["test"] == "two_stage"].iloc[0]
+    assert two_stage["group_a"] == "probably_benign" and two_stage["nboot"] == 1000
+    assert 0 <= two_stage["p_value"] <= 1
+    assert two_stage["stage1_p_value"] == pytest.approx(direct_two_group_p(cohort), abs=1e-4)
+
+
+def direct_two_group_p(cohort: pd.DataFrame) -> float:
+    """survdiff p of probably benign vs the others (stage 1 differs only by TSHRC's Phi)."""
+    group = np.where(cohort["calcification_group"] == "probably_benign", "pb", "other")
+    return logrank_test(cohort["rfs_months"], cohort["rfs_event"], group).p_value
+
+
+@pytest.mark.parametrize(("group", "category", "sign"), [
+    ("probably_benign", "lipid", 1),
+    ("negative", "lipid", -1),
+    ("negative", "vitamin_cofactor", 1),
+    ("probably_benign", "vitamin_cofactor", -1),
+    ("high_suspicion", "amino_acid", 1),
+])
+def test_da_scores_recover_the_planted_pathways(warehouse, group, category, sign):
+    mean_da = warehouse.execute(
+        "select avg(da_score) from fct_pathway_da_scores where calcification_group = ? and "
+        "pathway_category = ? and da_score is not null", [group, category]
+    ).fetchone()[0]
+    assert sign * mean_da > 0.25
+
+
+def test_named_pathways_of_figure_5a(warehouse):
+    da = dict(warehouse.execute(
+        "select calcification_group || '|' || pathway_name, da_score from fct_pathway_da_scores"
+    ).fetchall())
+    assert da["negative|Vitamin B1 (thiamin) metabolism"] > 0.5
+    assert da["probably_benign|Vitamin B1 (thiamin) metabolism"] < -0.5
+    assert da["high_suspicion|Tryptophan metabolism"] > 0.5
+    assert da["probably_benign|Glycerophospholipid metabolism"] > 0.5
+
+
+def test_da_score_is_counted_from_the_differential_mart(warehouse):
+    """Recount one pathway by hand; small pathways get no score."""
+    up, down, annotated = warehouse.execute(
+        "select count(*) filter (where d.direction = 'up'), "
+        "count(*) filter (where d.direction = 'down'), count(*) "
+        "from int_metabolite_pathway_annotations a inner join fct_metabolite_differential d "
+        "on a.feature_id = d.feature_id where a.pathway_name = 'Tryptophan metabolism' "
+        "and d.calcification_group = 'high_suspicion'"
+    ).fetchone()
+    score = warehouse.execute(
+        "select da_score, n_annotated from fct_pathway_da_scores where pathway_name = "
+        "'Tryptophan metabolism' and calcification_group = 'high_suspicion'"
+    ).fetchone()
+    assert score == pytest.approx(((up - down) / annotated, annotated))
+    small = warehouse.execute(
+        "select count(*), count(da_score) from fct_pathway_da_scores where n_annotated <= 3"
+    ).fetchone()
+    assert small[0] > 0 and small[1] == 0
+
+
+def test_differential_mart_thresholds(warehouse):
+    wrong = warehouse.execute(
+        "select count(*) from fct_metabolite_differential where "
+        "(direction = 'up' and not (fdr < 0.05 and log2_fold_change > 1)) or "
+        "(direction = 'down' and not (fdr < 0.05 and log2_fold_change < -1)) or "
+        "(direction = 'unchanged' and fdr < 0.05 and abs(log2_fold_change) > 1)"
+    ).fetchone()[0]
+    assert wrong == 0
+    n = warehouse.execute(
+        "select platform, count(distinct feature_id), count(distinct calcification_group) "
+        "from fct_metabolite_differential group by 1 order by 1"
+    ).fetchall()
+    assert [(p, g) for p, _, g in n] == [("lipidomics", 3), ("polar", 3)]
+
+
+def test_metabolite_network_mart_and_export(warehouse, default_build, tmp_path):
+    nodes = warehouse.execute("select * from fct_metabolite_network_nodes").df()
+    edges = warehouse.execute("select * from fct_metabolite_network_edges").df()
+    assert len(nodes) > 50 and len(edges) > len(nodes)
+    assert nodes["core_number"].min() >= 3
+    assert (edges["spearman_rho"] > 0.4).all() and (edges["fdr"] < 0.05).all()
+    node_ids = set(nodes["feature_id"])
+    assert set(edges["source_feature_id"]) | set(edges["target_feature_id"]) <= node_ids
+    degree = pd.concat([edges["source_feature_id"], edges["target_feature_id"]]).value_counts()
+    assert (nodes.set_index("feature_id")["degree"] == degree.reindex(nodes["feature_id"])
+            .to_numpy()).all()
+    # The three planted programs form the communities (amino acid, lipid, vitamin).
+    top = nodes.groupby("community")["pathway_category"].agg(lambda s: s.value_counts().index[0])
+    assert set(top) >= {"amino_acid", "lipid", "vitamin_cofactor"}
+    _, path = default_build
+    read_nodes, read_edges = network_from_warehouse(path)
+    assert len(read_nodes) == len(nodes) and len(read_edges) == len(edges)

@@ -1,0 +1,44 @@
+-- Metabolic pathway differential abundance (DA) score per calcification group (Hakimi et al.
+-- 2016, Figure 5A): (up - down) / annotated features measured, null when the pathway has
+-- var da_min_annotated_features (3) or fewer annotated features.
+with differential as (
+    select * from {{ ref('fct_metabolite_differential') }}
+),
+
+annotations as (
+    select * from {{ ref('int_metabolite_pathway_annotations') }}
+),
+
+categories as (
+    select * from {{ ref('metabolic_pathway_categories') }}
+),
+
+counts as (
+    select
+        annotations.pathway_name,
+        differential.calcification_group,
+        count(*) as n_annotated,
+        count(*) filter (where differential.direction = 'up') as n_up,
+        count(*) filter (where differential.direction = 'down') as n_down
+    from annotations
+    inner join differential on annotations.feature_id = differential.feature_id
+    group by annotations.pathway_name, differential.calcification_group
+),
+
+final as (
+    select
+        counts.pathway_name,
+        coalesce(categories.pathway_category, 'other') as pathway_category,
+        counts.calcification_group,
+        cast(counts.n_annotated as integer) as n_annotated,
+        cast(counts.n_up as integer) as n_up,
+        cast(counts.n_down as integer) as n_down,
+        case
+            when counts.n_annotated > {{ var('da_min_annotated_features') }}
+                then (counts.n_up - counts.n_down) / counts.n_annotated
+        end as da_score
+    from counts
+    left join categories on counts.pathway_name = categories.pathway_name
+)
+
+select * from final

@@ -1,0 +1,37 @@
+-- ssGSEA pathway scores per sample for the pathway collections (Hallmark, Reactome and
+-- WikiPathways): one row per sample x gene set (Figure 4E/G).
+with pathway_scores as (
+    select * from {{ ref('int_pathway_scores') }}
+),
+
+collections as (
+    select * from {{ ref('gene_set_collections') }}
+),
+
+gene_sets as (
+    select distinct
+        collection,
+        gene_set,
+        gene_set_description
+    from {{ ref('int_gene_list_members') }}
+),
+
+final as (
+    select
+        pathway_scores.sample_id,
+        pathway_scores.collection,
+        pathway_scores.gene_set,
+        gene_sets.gene_set_description,
+        pathway_scores.method,
+        cast(pathway_scores.set_size as integer) as set_size,
+        pathway_scores.score
+    from pathway_scores
+    inner join collections on pathway_scores.collection = collections.collection
+    left join gene_sets
+        on
+            pathway_scores.collection = gene_sets.collection
+            and pathway_scores.gene_set = gene_sets.gene_set
+    where collections.scored_in = 'fct_pathway_scores'
+)
+
+select * from final

@@ -1,0 +1,30 @@
+-- Treatment-related scores per RNA-seq sample (Figure 4F/H): SET index (sensitivity to
+-- endocrine therapy), CDK4/6-inhibitor sensitivity (GSVA of the 13-gene panel) and the
+-- endocrine sensitivity score, with how many panel genes each could use.
+with scores as (
+    select * from {{ ref('int_treatment_scores') }}
+),
+
+final as (
+    select
+        sample_id,
+        any_value(score) filter (where score_name = 'set_index') as set_index,
+        cast(any_value(genes_used) filter (where score_name = 'set_index') as integer)
+            as set_index_genes_used,
+        any_value(score) filter (where score_name = 'cdk46_sensitivity_score')
+            as cdk46_sensitivity_score,
+        cast(
+            any_value(genes_used) filter (where score_name = 'cdk46_sensitivity_score')
+            as integer
+        ) as cdk46_genes_used,
+        any_value(score) filter (where score_name = 'endocrine_sensitivity_score')
+            as endocrine_sensitivity_score,
+        cast(
+            any_value(genes_used) filter (where score_name = 'endocrine_sensitivity_score')
+            as integer
+        ) as endocrine_genes_used
+    from scores
+    group by sample_id
+)
+
+select * from final
