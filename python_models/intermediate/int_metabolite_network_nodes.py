@@ -1,19 +1,18 @@
-"""Polar metabolite Spearman network: nodes with degree, core number and community."""
+"""Polar metabolite Spearman network (rho > 0.4, FDR < 0.05, 3-core): nodes, degree, core."""
 
-from calcomics.dbt_io import long_to_matrix, relation_to_pandas
-from calcomics.metabolomics import spearman_network
+from calcomics.dbt_io import relation_to_pandas
+from calcomics.metabolomics import polar_network_from_long
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    abundances = relation_to_pandas(
-        dbt.ref("int_metabolite_abundances").filter("platform = 'polar'")
-    )
-    nodes, _ = spearman_network(
-        long_to_matrix(abundances, "feature_id", "sample_id", "abundance", "polar_metabolomics"),
-        rho_min=float(dbt.config.get("network_min_rho")),
-        fdr_max=float(dbt.config.get("network_fdr_max")),
-        min_core=int(dbt.config.get("network_min_core")),
-        community_seed=int(dbt.config.get("network_community_seed")),
-    )
+    # dbt passes only config keys read with literal dbt.config.get(...) calls.
+    parameters = {
+        "network_min_rho": dbt.config.get("network_min_rho"),
+        "network_fdr_max": dbt.config.get("network_fdr_max"),
+        "network_min_core": dbt.config.get("network_min_core"),
+        "network_community_seed": dbt.config.get("network_community_seed"),
+    }
+    polar = dbt.ref("int_metabolite_abundances").filter("platform = 'polar'")
+    nodes, _ = polar_network_from_long(relation_to_pandas(polar), parameters)
     return nodes

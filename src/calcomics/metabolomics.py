@@ -17,6 +17,7 @@ The steps mirror the paper's Methods and the study code it follows:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -565,3 +566,29 @@ def network_from_warehouse(warehouse: Path) -> tuple[pd.DataFrame, pd.DataFrame]
     edges = edges.sort_values(["source_feature_id", "target_feature_id"],
                               kind="stable").reset_index(drop=True)
     return nodes, edges
+
+
+NETWORK_PARAMETERS: tuple[str, ...] = (
+    "network_min_rho", "network_fdr_max", "network_min_core", "network_community_seed",
+)
+
+
+def polar_network_from_long(
+    abundances: pd.DataFrame, parameters: Mapping[str, object]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`spearman_network` of long (sample_id, feature_id, abundance) polar rows.
+
+    ``parameters`` holds :data:`NETWORK_PARAMETERS` as the dbt models' config gives them
+    (strings rendered from project variables).
+    """
+    from calcomics.dbt_io import long_to_matrix
+
+    matrix = long_to_matrix(abundances, "feature_id", "sample_id", "abundance",
+                            "polar_metabolomics")
+    return spearman_network(
+        matrix,
+        rho_min=float(parameters["network_min_rho"]),
+        fdr_max=float(parameters["network_fdr_max"]),
+        min_core=int(parameters["network_min_core"]),
+        community_seed=int(parameters["network_community_seed"]),
+    )

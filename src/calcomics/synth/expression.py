@@ -38,6 +38,7 @@ import pandas as pd
 
 from calcomics.groups import GROUPS
 from calcomics.reference import data_path, protein_coding_genes
+from calcomics.transcriptomics.scores import SET_INFORMATIVE_GENES, SET_REFERENCE_GENES
 
 PAM50_SUBTYPES: tuple[str, ...] = ("LumA", "LumB", "Her2", "Basal", "Normal")
 # Column of the centroid file for each subtype label.
@@ -69,38 +70,9 @@ LUMINAL_A_FRACTION: dict[str, float] = {
 NON_LUMINAL_SPLIT: dict[str, float] = {"Normal": 0.5, "Her2": 0.3, "Basal": 0.2}
 
 ER_CORE_GENES: tuple[str, ...] = ("ESR1", "PGR", "GATA3", "FOXA1", "TFF1", "XBP1")
-# Symmans et al. SET index: 18 informative (CD3D and DNAJC12 count twice) and 10 reference genes.
-SET_INDEX_GENES: tuple[str, ...] = (
-    "SLC39A6",
-    "STC2",
-    "CA12",
-    "ESR1",
-    "PDZK1",
-    "NPY1R",
-    "CD2",
-    "MAPT",
-    "QDPR",
-    "AZGP1",
-    "ABAT",
-    "ADCY1",
-    "CD3D",
-    "MRPS30",
-    "DNAJC12",
-    "SCUBE2",
-    "KCNE4",
-)
-SET_REFERENCE_GENES: tuple[str, ...] = (
-    "LDHA",
-    "ATP5MF",
-    "VDAC2",
-    "DARS1",
-    "UGP2",
-    "UBE2Z",
-    "AK2",
-    "WIPF2",
-    "APPBP2",
-    "TRIM2",
-)
+# Symmans et al. SET index genes as the paper lists them (the library is the one home of the
+# lists): 17 distinct informative genes (CD3D and DNAJC12 are listed twice) and 10 reference.
+SET_INDEX_GENES: tuple[str, ...] = tuple(dict.fromkeys(SET_INFORMATIVE_GENES))
 PROLIFERATION_CORE_GENES: tuple[str, ...] = ("MKI67", "CCNB1", "CDK4", "E2F1")
 # CDK4/6-inhibitor sensitivity genes (current symbols: CYR61 -> CCN1). SAMD2 is not a
 # protein-coding gene in the GRCh38 gene table and therefore is not in the matrix.

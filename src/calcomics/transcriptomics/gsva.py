@@ -45,6 +45,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numba
 import numpy as np
@@ -639,25 +640,15 @@ def run_gsva_files(
 
 
 def gsva_command(
-    expr_path: str | Path,
-    gmt_path: str | Path,
-    out_path: str | Path,
-    method: str = "gsva",
-    kcdf: str = "Gaussian",
-    min_size: int = 1,
-    max_size: float = math.inf,
-    mx_diff: bool = True,
-    tau: float | None = None,
-    ssgsea_norm: bool = True,
+    expr_path: str | Path, gmt_path: str | Path, out_path: str | Path, **options: Any
 ) -> int:
-    """``calcomics gsva`` body: run :func:`run_gsva_files`, print a one-line summary, return
-    the exit code (0 ok, 2 bad input with the message on stderr; warnings go to stderr)."""
+    """``calcomics gsva`` body: run :func:`run_gsva_files` (``options`` are its keyword
+    arguments), print a one-line summary, return the exit code (0 ok, 2 bad input with the
+    message on stderr; warnings go to stderr)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            run = run_gsva_files(expr_path, gmt_path, out_path, method=method, kcdf=kcdf,
-                                 min_size=min_size, max_size=max_size, mx_diff=mx_diff,
-                                 tau=tau, ssgsea_norm=ssgsea_norm)
+            run = run_gsva_files(expr_path, gmt_path, out_path, **options)
         except GsvaInputError as error:
             code = 2
             message = f"calcomics gsva: error: {error}"
@@ -669,6 +660,7 @@ def gsva_command(
     if code:
         print(message, file=sys.stderr)
         return code
-    label = method if method == "ssgsea" else f"{method}, kcdf {kcdf}"
+    method = options.get("method", "gsva")
+    label = method if method == "ssgsea" else f"{method}, kcdf {options.get('kcdf', 'Gaussian')}"
     print(f"calcomics gsva ({label}): {run.summary()} -> {out_path}")
     return 0

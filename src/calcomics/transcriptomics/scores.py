@@ -35,8 +35,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from calcomics.synth.expression import SET_REFERENCE_GENES as _SYNTH_SET_REFERENCE
-
 # Paper Methods list verbatim (19 entries, 17 genes; CD3D and DNAJC12 listed twice).
 SET_INFORMATIVE_GENES: tuple[str, ...] = (
     "SLC39A6",
@@ -60,7 +58,9 @@ SET_INFORMATIVE_GENES: tuple[str, ...] = (
     "KCNE4",
 )
 # Paper: LDHA, ATP5J2, VDAC2, DARS, UGP2, UBE2Z, AK2, WIPF2, APPBP2, TRIM2 (current symbols).
-SET_REFERENCE_GENES: tuple[str, ...] = tuple(_SYNTH_SET_REFERENCE)
+SET_REFERENCE_GENES: tuple[str, ...] = (
+    "LDHA", "ATP5MF", "VDAC2", "DARS1", "UGP2", "UBE2Z", "AK2", "WIPF2", "APPBP2", "TRIM2",
+)
 SET_OFFSET = 2.0
 ENDOCRINE_SENSITIVITY_WEIGHTS: dict[str, float] = {
     "ESR1": 0.8,
