@@ -215,3 +215,12 @@ def test_survival_rules_negative_time_and_bad_event(raw):
         "clinical.csv, column 'rfs_event': value not allowed (allowed: 0, 1) — 1 row(s) fail, "
         "line(s) 6; offending value(s): '2'"
     ) in messages
+
+
+def test_matrix_without_sample_columns(raw):
+    expression = pd.read_csv(raw / "expression_fpkm.tsv", sep="\t")
+    expression[["gene_symbol"]].to_csv(raw / "expression_fpkm.tsv", sep="\t", index=False)
+    assert (
+        "expression_fpkm.tsv, column 'header (sample columns)': matrix has no sample column "
+        "(at least one sample per omics layer) — 1 row(s) fail, line(s) 1"
+    ) in _messages(raw)

@@ -401,6 +401,15 @@ def _check_matrix(
                     f"first column must be '{id_column}' (found '{frame.columns[0]}')")
         )
         return
+    if len(frame.columns) < 2:
+        # The warehouse scores every layer over its samples; an empty layer would fail deep
+        # inside the build (UNPIVOT of zero columns) instead of here.
+        report.failures.append(
+            Failure(path.name, "header (sample columns)",
+                    "matrix has no sample column (at least one sample per omics layer)",
+                    (1,), (), 1)
+        )
+        return
     samples = pd.DataFrame({"sample_id": list(map(str, frame.columns[1:]))})
     header_expectations = [
         suites.gx.expectations.ExpectColumnValuesToBeUnique(column="sample_id"),
