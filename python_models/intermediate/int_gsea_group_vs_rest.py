@@ -9,7 +9,9 @@ def model(dbt, session):
     from calcomics.transcriptomics.gsea import gsea_group_vs_rest
 
     collection = dbt.config.get("gsea_collection")
-    expression = expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_log2")))
+    expression = expression_matrix(
+        relation_to_pandas(dbt.ref("int_gene_expression_log2"), strings_to_categorical=True)
+    )
     members = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter(f"collection = '{collection}'")
     )

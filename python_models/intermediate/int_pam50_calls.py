@@ -8,7 +8,9 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from calcomics.transcriptomics.pam50 import pam50_calls
 
-    expression = expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_log2")))
+    expression = expression_matrix(
+        relation_to_pandas(dbt.ref("int_gene_expression_log2"), strings_to_categorical=True)
+    )
     panel = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter("gene_set = 'pam50'")
     )

@@ -7,7 +7,9 @@ from calcomics.transcriptomics.treatment import treatment_scores
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    expression = expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_log2")))
+    expression = expression_matrix(
+        relation_to_pandas(dbt.ref("int_gene_expression_log2"), strings_to_categorical=True)
+    )
     panels = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter("list_kind = 'panel'")
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from calcomics.dbt_io import MatrixShapeError, long_to_matrix
@@ -24,7 +25,8 @@ def expression_matrix(long: pd.DataFrame, value: str = "log2_expression") -> pd.
     matrix = long_to_matrix(long, "gene_symbol", "sample_id", value, source="expression")
     if "gene_order" in long.columns:
         rows = long[["gene_symbol", "gene_order"]].drop_duplicates("gene_symbol")
-        matrix = matrix.loc[rows.sort_values("gene_order", kind="stable")["gene_symbol"]]
+        ordered = rows.sort_values("gene_order", kind="stable")["gene_symbol"]
+        matrix = matrix.loc[np.asarray(ordered, dtype=object)]
     if matrix.isna().to_numpy().any():
         gene, sample = matrix.stack(future_stack=True).loc[lambda s: s.isna()].index[0]
         raise MatrixShapeError(

@@ -11,26 +11,26 @@ with expression as (
     select * from {{ ref('stg_raw__gene_expression') }}
 ),
 
-library_sizes as (
+scaled as (
     select
         sample_id,
-        sum(expression_value) as library_size
+        gene_symbol,
+        gene_order,
+        {%- if scale == 'counts' %}
+            expression_value / sum(expression_value) over (partition by sample_id) * 1e6
+        {%- else %}
+            expression_value
+        {%- endif %} as scaled_value
     from expression
-    group by sample_id
 ),
 
 final as (
     select
-        expression.sample_id,
-        expression.gene_symbol,
-        expression.gene_order,
-        {%- if scale == 'counts' %}
-            log2(expression.expression_value / library_sizes.library_size * 1e6 + 1)
-        {%- else %}
-            log2(expression.expression_value + 1)
-        {%- endif %} as log2_expression
-    from expression
-    inner join library_sizes on expression.sample_id = library_sizes.sample_id
+        sample_id,
+        gene_symbol,
+        gene_order,
+        log2(scaled_value + 1) as log2_expression
+    from scaled
 )
 
 select * from final
