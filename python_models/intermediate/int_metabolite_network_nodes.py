@@ -1,18 +1,10 @@
-"""Polar metabolite Spearman network (rho > 0.4, FDR < 0.05, 3-core): nodes, degree, core."""
+"""Polar metabolite network nodes (degree, core number, community) from the pruned edges."""
 
 from calcomics.dbt_io import relation_to_pandas
-from calcomics.metabolomics import polar_network_from_long
+from calcomics.metabolomics import network_nodes
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # dbt passes only config keys read with literal dbt.config.get(...) calls.
-    parameters = {
-        "network_min_rho": dbt.config.get("network_min_rho"),
-        "network_fdr_max": dbt.config.get("network_fdr_max"),
-        "network_min_core": dbt.config.get("network_min_core"),
-        "network_community_seed": dbt.config.get("network_community_seed"),
-    }
-    polar = dbt.ref("int_metabolite_abundances").filter("platform = 'polar'")
-    nodes, _ = polar_network_from_long(relation_to_pandas(polar), parameters)
-    return nodes
+    edges = relation_to_pandas(dbt.ref("int_metabolite_network_edges"))
+    return network_nodes(edges, int(dbt.config.get("network_community_seed")))

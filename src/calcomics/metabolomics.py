@@ -329,6 +329,37 @@ def _community_ids(graph: nx.Graph, seed: int) -> dict[str, int]:
     return {node: i for i, part in enumerate(parts, start=1) for node in part}
 
 
+def _edge_graph(edges: pd.DataFrame) -> nx.Graph:
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(
+        zip(edges["source_feature_id"], edges["target_feature_id"], edges["spearman_rho"],
+            strict=True)
+    )
+    return graph
+
+
+def network_nodes(edges: pd.DataFrame, community_seed: int = 0) -> pd.DataFrame:
+    """Node table (:data:`NODE_COLUMNS`, sorted by id) of a pruned network's edge list.
+
+    Degree, weighted degree (sum of rho), core number and Louvain community of every node in
+    ``edges``. The core numbers equal those in the unpruned network: removing the nodes of a
+    k-core's complement leaves the core decomposition of the k-core unchanged, so the nodes
+    can be rebuilt from the stored edges alone (the warehouse computes the correlations once).
+    """
+    graph = _edge_graph(edges)
+    kept = sorted(graph.nodes)
+    core = nx.core_number(graph) if kept else {}
+    communities = _community_ids(graph, community_seed)
+    return pd.DataFrame({
+        "feature_id": pd.Series(kept, dtype=object),
+        "degree": np.array([graph.degree(n) for n in kept], dtype=np.int64),
+        "core_number": np.array([core[n] for n in kept], dtype=np.int64),
+        "community": np.array([communities[n] for n in kept], dtype=np.int64),
+        "weighted_degree": np.array([graph.degree(n, weight="weight") for n in kept],
+                                    dtype=float),
+    })
+
+
 def spearman_network(
     abundance: pd.DataFrame,
     rho_min: float = 0.4,
@@ -394,27 +425,14 @@ def spearman_network(
         "fdr": pair_fdr[keep],
     })
 
-    graph = nx.Graph()
-    graph.add_weighted_edges_from(
-        zip(all_edges["source_feature_id"], all_edges["target_feature_id"],
-            all_edges["spearman_rho"], strict=True)
-    )
-    core = nx.core_number(graph) if graph.number_of_nodes() else {}
-    pruned = nx.k_core(graph, int(min_core), core_number=core) if core else nx.Graph()
-    kept = sorted(pruned.nodes)
-    communities = _community_ids(pruned, community_seed)
-    nodes = pd.DataFrame({
-        "feature_id": pd.Series(kept, dtype=object),
-        "degree": np.array([pruned.degree(n) for n in kept], dtype=np.int64),
-        "core_number": np.array([core[n] for n in kept], dtype=np.int64),
-        "community": np.array([communities[n] for n in kept], dtype=np.int64),
-        "weighted_degree": np.array([pruned.degree(n, weight="weight") for n in kept],
-                                    dtype=float),
-    })
-    kept_set = set(kept)
+    graph = _edge_graph(all_edges)
+    pruned = nx.k_core(graph, int(min_core)) if graph.number_of_nodes() else nx.Graph()
+    kept_set = set(pruned.nodes)
     in_core = all_edges["source_feature_id"].isin(kept_set) & all_edges[
         "target_feature_id"].isin(kept_set)
     edges = all_edges.loc[in_core].reset_index(drop=True)
+    nodes = network_nodes(edges, community_seed)
+    communities = set(nodes["community"])
     summary = {
         "n_features": int(n_features),
         "n_samples": int(n_samples),
@@ -423,7 +441,7 @@ def spearman_network(
         "n_nodes_before_pruning": graph.number_of_nodes(),
         "n_nodes": len(nodes),
         "n_edges": len(edges),
-        "n_communities": len(set(communities.values())),
+        "n_communities": len(communities),
     }
     nodes.attrs["network_summary"] = summary
     edges.attrs["network_summary"] = dict(summary)
