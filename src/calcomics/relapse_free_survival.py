@@ -15,6 +15,7 @@ import pandas as pd
 
 from calcomics.groups import MAIN_GROUPS
 from calcomics.survival import (
+    SurvivalDataError,
     kaplan_meier,
     logrank_test,
     pairwise_logrank,
@@ -30,12 +31,20 @@ ALL_GROUPS = "all_main_groups"
 
 
 def _checked(cohort: pd.DataFrame) -> pd.DataFrame:
-    """Survival rows checked (time >= 0, event 0/1, known group); errors name the patient."""
-    usable = validate_survival_data(
+    """Survival rows checked (time >= 0, event 0/1, known group); errors name the patient.
+
+    ``fct_survival_cohort`` already excludes patients without follow-up and says why, so a
+    row without follow-up here means a broken upstream filter: an error, not a silent drop.
+    """
+    usable, excluded = validate_survival_data(
         cohort, "rfs_months", "rfs_event", "calcification_group",
         allowed_groups=list(MAIN_GROUPS), source="fct_survival_cohort", id_col="patient_id",
     )
-    usable = usable[0] if isinstance(usable, tuple) else usable
+    if len(excluded):
+        raise SurvivalDataError("fct_survival_cohort", [
+            f"{len(excluded)} included patient(s) without follow-up, e.g. patient_id "
+            f"{excluded['patient_id'].iloc[0]!r}; they must be excluded with a reason"
+        ])
     return usable
 
 
