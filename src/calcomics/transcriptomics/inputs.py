@@ -114,7 +114,7 @@ def pam50_input(
     the symbol each resolved to. Genes not found are left out of both (Spearman over the
     genes present, as genefu does) and are listed in ``fct_gene_list_resolution``.
     """
-    from calcomics.synth.expression import pam50_centroids
+    from calcomics.transcriptomics.pam50 import pam50_centroids
 
     centroids = pam50_centroids()
     found = panel[panel["symbol_used"].notna()].sort_values("member_order")
