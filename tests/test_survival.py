@@ -13,7 +13,7 @@ from lifelines import KaplanMeierFitter
 from lifelines.statistics import logrank_test as lifelines_logrank
 from lifelines.statistics import multivariate_logrank_test
 
-from calcomics.groups import GROUPS
+from calcomics.synth.calcification import GROUPS
 from calcomics.stats.rank_tests import p_adjust
 from calcomics.survival import (
     NO_FOLLOW_UP,

@@ -7,5 +7,5 @@ from calcomics.table1 import table1_tests
 def model(dbt, session):
     dbt.config(materialized="table")
     counts = relation_to_pandas(dbt.ref("int_table1_category_counts"))
-    patients = relation_to_pandas(dbt.ref("int_patients_with_calcification_groups"))
+    patients = relation_to_pandas(dbt.ref("int_patient_spine"))
     return table1_tests(counts, patients)

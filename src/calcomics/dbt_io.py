@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from calcomics.design.groupings import GroupDesign
+
 
 def relation_to_pandas(relation: Any, strings_to_categorical: bool = False) -> pd.DataFrame:
     """A DuckDB relation as a pandas frame, via Arrow (cheaper than ``.df()`` on big relations).
@@ -64,3 +66,8 @@ def long_to_matrix(
     values[flat] = long[value].to_numpy(float)
     return pd.DataFrame(values.reshape(n_rows, n_cols), index=pd.Index(rows, name=row),
                         columns=pd.Index(cols, name=column))
+
+
+def read_group_design(dbt: Any) -> GroupDesign:
+    """The main groups of the active grouping (``int_comparison_groups``) in a Python model."""
+    return GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))

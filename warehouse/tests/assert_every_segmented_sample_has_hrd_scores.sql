@@ -1,4 +1,4 @@
--- Every sample with copy-number segments has an HRD row (none lost in the Python model).
+-- Every sample with copy-number segments has an HRD row (none lost in the HRD models).
 with segment_samples as (
     select distinct sample_id from {{ ref('stg_raw__copy_number_segments') }}
 ),

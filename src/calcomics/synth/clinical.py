@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from calcomics.groups import GROUPS
+from calcomics.synth.calcification import GROUPS
 
 # Group sizes of the published cohort (316 patients).
 PUBLISHED_GROUP_SIZES: dict[str, int] = {

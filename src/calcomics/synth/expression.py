@@ -36,7 +36,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from calcomics.groups import GROUPS
+from calcomics.synth.calcification import GROUPS
 from calcomics.reference import data_path, protein_coding_genes
 from calcomics.transcriptomics.scores import SET_INFORMATIVE_GENES, SET_REFERENCE_GENES
 

@@ -39,7 +39,7 @@ from itertools import combinations_with_replacement
 import numpy as np
 import pandas as pd
 
-from calcomics.groups import GROUPS
+from calcomics.synth.calcification import GROUPS
 from calcomics.reference import kegg_compound_pathways
 
 ANNOTATION_COLUMNS: tuple[str, ...] = (

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from calcomics.groups import GROUPS
+from calcomics.synth.calcification import GROUPS
 from calcomics.reference import data_path, protein_coding_genes
 
 __all__ = [

@@ -1,7 +1,10 @@
 -- Patients per Table 1 characteristic, category and main calcification group (long form).
 -- Every layout category appears for every group, with 0 when no patient falls in it.
 with patients as (
-    select * from {{ ref('int_patients_with_calcification_groups') }}
+    select
+        *,
+        group_key as calcification_group
+    from {{ ref('int_patient_spine') }}
     where is_main_analysis_group
 ),
 
@@ -11,9 +14,9 @@ layout as (
 
 main_groups as (
     select distinct
-        calcification_group,
+        group_key as calcification_group,
         group_order
-    from {{ ref('calcification_birads_groups') }}
+    from {{ ref('int_comparison_groups') }}
     where is_main_analysis_group
 ),
 

@@ -1,15 +1,18 @@
--- Figure 1 of the study as a table: patients per calcification group, whether the group is
--- analysed, and how many patients have each omics layer. Excluded patients stay visible here.
+-- Figure 1 of the study as a table: patients per group of the active grouping, whether the
+-- group is analysed, and how many patients have each omics layer. Patients outside the
+-- main analysis stay visible here with the reason (one row per reason when they have no
+-- group: an empty or unlisted value).
 with patients as (
-    select * from {{ ref('dim_patients') }}
+    select * from {{ ref('int_patient_spine') }}
 ),
 
 by_group as (
     select
-        calcification_group,
-        calcification_group_label,
-        calcification_group_order,
+        group_key,
+        group_label,
+        group_order,
         is_main_analysis_group,
+        analysis_exclusion_reason,
         count(*) as n_patients,
         count(*) filter (where has_wes) as n_wes,
         count(*) filter (where has_copy_number) as n_copy_number,
@@ -18,22 +21,20 @@ by_group as (
         count(*) filter (where has_polar_metabolomics) as n_polar_metabolomics
     from patients
     group by
-        calcification_group,
-        calcification_group_label,
-        calcification_group_order,
-        is_main_analysis_group
+        group_key,
+        group_label,
+        group_order,
+        is_main_analysis_group,
+        analysis_exclusion_reason
 ),
 
 final as (
     select
-        calcification_group,
-        calcification_group_label,
-        calcification_group_order,
+        group_key,
+        group_label,
+        group_order,
         is_main_analysis_group,
-        case
-            when is_main_analysis_group then null
-            else 'group too small for the main analyses (paper, Results)'
-        end as exclusion_reason,
+        analysis_exclusion_reason as exclusion_reason,
         n_patients,
         n_wes,
         n_copy_number,

@@ -5,7 +5,10 @@ with category_counts as (
 ),
 
 patients as (
-    select * from {{ ref('int_patients_with_calcification_groups') }}
+    select
+        *,
+        group_key as calcification_group
+    from {{ ref('int_patient_spine') }}
     where is_main_analysis_group
 ),
 
