@@ -45,3 +45,21 @@ def warehouse(default_build):
     connection = duckdb.connect(str(default_build[1]), read_only=True)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def snf_build(tmp_path_factory, default_cohort) -> tuple[BuildResult, Path]:
+    """The default demo cohort built with a second grouping: SNF subtype (4 groups)."""
+    root = tmp_path_factory.mktemp("snf_build")
+    raw = root / "raw"
+    write_cohort(default_cohort, raw)
+    result = build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True,
+                             dbt_vars={"grouping": "snf_subtype"})
+    return result, root / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def snf_warehouse(snf_build):
+    connection = duckdb.connect(str(snf_build[1]), read_only=True)
+    yield connection
+    connection.close()
