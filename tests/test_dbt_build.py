@@ -96,7 +96,7 @@ def test_dim_patients_and_cohort_flow(warehouse):
     assert warehouse.execute("select count(*) from dim_patients").fetchone() == (316,)
     flow = dict(
         warehouse.execute(
-            "select calcification_group, [n_patients, n_wes, n_copy_number, n_rnaseq, "
+            "select group_key, [n_patients, n_wes, n_copy_number, n_rnaseq, "
             "n_lipidomics] from rpt_cohort_flow"
         ).fetchall()
     )
