@@ -1,52 +1,22 @@
 -- Homologous-recombination-deficiency scar scores per sample, exactly as scarHRD computes
 -- them from allele-specific segments: HRD-LOH, TAI and LST in SQL (int_hrd_loh, int_hrd_tai,
--- int_hrd_lst over int_hrd_segments_preprocessed); calcomics.hrd (`calcomics hrd`) is the
--- Python implementation they are tested against. A sample whose segments are all on chrX/chrY
--- scores 0.
-with segments as (
-    select * from {{ ref('stg_raw__copy_number_segments') }}
-),
-
-hrd_loh as (
-    select * from {{ ref('int_hrd_loh') }}
-),
-
-telomeric_allelic_imbalances as (
-    select * from {{ ref('int_hrd_tai') }}
-),
-
-large_scale_transitions as (
-    select * from {{ ref('int_hrd_lst') }}
-),
-
-segmented_samples as (
-    select distinct sample_id from segments
-),
-
-components as (
-    select
-        segmented_samples.sample_id,
-        coalesce(hrd_loh.hrd_loh, 0) as hrd_loh,
-        coalesce(telomeric_allelic_imbalances.tai, 0) as tai,
-        coalesce(large_scale_transitions.lst, 0) as lst
-    from segmented_samples
-    left join hrd_loh on segmented_samples.sample_id = hrd_loh.sample_id
-    left join telomeric_allelic_imbalances
-        on segmented_samples.sample_id = telomeric_allelic_imbalances.sample_id
-    left join large_scale_transitions
-        on segmented_samples.sample_id = large_scale_transitions.sample_id
+-- int_hrd_lst over int_hrd_segments_preprocessed, summed in int_hrd_scores); calcomics.hrd
+-- (`calcomics hrd`) is the Python implementation they are tested against. A sample whose
+-- segments are all on chrX/chrY scores 0.
+with hrd_scores as (
+    select * from {{ ref('int_hrd_scores') }}
 ),
 
 final as (
     select
         sample_id,
-        cast(hrd_loh as integer) as hrd_loh,
-        cast(tai as integer) as tai,
-        cast(lst as integer) as lst,
-        cast(hrd_loh + tai + lst as integer) as hrd_sum,
+        hrd_loh,
+        tai,
+        lst,
+        hrd_sum,
         '{{ var('hrd_reference') }}' as genome_reference,
-        'scarHRD (SQL transcription of sztup/scarHRD c98f8bc)' as method
-    from components
+        'scarHRD (SQL transcription of sztup/scarHRD c98f8bc)' as method  -- noqa: RF04
+    from hrd_scores
 )
 
 select * from final
