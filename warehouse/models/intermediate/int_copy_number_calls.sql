@@ -1,6 +1,6 @@
 -- Copy-number calls of every sample at gene, cytoband and arm level, in one long table.
 with gene_copy_number as (
-    select * from {{ ref('fct_gene_copy_number') }}
+    select * from {{ ref('int_gene_copy_number') }}
 ),
 
 region_copy_number as (
