@@ -3,19 +3,38 @@
 The warehouse file readers use is replaced only after a fully successful build, with
 ``os.replace`` (atomic on one file system). A BI tool holding the old file open keeps reading
 the old snapshot; a failed build leaves the previous warehouse untouched.
+
+Demo data is explicit: the demo cohort is generated only when asked (``demo=True``) or when
+no raw folder was configured and the default one is empty (``generate_if_empty=True``). The
+generator leaves ``calcomics_demo.json`` (:data:`calcomics.raw_layout.DEMO_MARKER`) with the
+SHA-256 of every file it wrote, so a folder counts as synthetic only while those files are
+unchanged. Every warehouse records its build in the ``meta_build`` mart; a warehouse built
+from real data is never replaced by a synthetic build unless ``demo=True``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
+from calcomics import __version__
+from calcomics.raw_layout import DEMO_MARKER
 from calcomics.validation.raw_files import RawDataError, validate_raw_dir
+
+DEMO_GENERATOR = "calcomics.synth"
+"""Name recorded in the demo marker (and in ``meta_build.demo_generator``)."""
+
+_DEMO_HINT = (
+    "run `calcomics build --demo` to build the demo cohort instead "
+    "(or `calcomics synth --out DIR` to write it somewhere)"
+)
 
 
 @dataclass(frozen=True)
@@ -24,10 +43,15 @@ class BuildResult:
     seconds: float
     counts: dict[str, int]
     generated_demo: bool
+    synthetic: bool
 
 
 class BuildError(RuntimeError):
     """dbt build failed; the previous warehouse (if any) is untouched."""
+
+
+class BuildRefusedError(RuntimeError):
+    """The build was not started: missing raw folder, or it would overwrite real data."""
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -46,6 +70,11 @@ def default_raw_dir(project_dir: Path) -> Path:
     return Path(os.environ.get("CALCOMICS_RAW_DIR", project_dir / "data" / "raw"))
 
 
+def raw_dir_is_configured(raw_dir_option: str | None) -> bool:
+    """Whether the user named a raw folder (``--raw-dir`` or ``CALCOMICS_RAW_DIR``)."""
+    return bool(raw_dir_option) or bool(os.environ.get("CALCOMICS_RAW_DIR"))
+
+
 def default_warehouse(project_dir: Path) -> Path:
     return Path(os.environ.get("CALCOMICS_DUCKDB_PATH", project_dir / "warehouse.duckdb"))
 
@@ -54,17 +83,178 @@ def raw_dir_is_empty(raw_dir: Path) -> bool:
     return not raw_dir.exists() or not any(raw_dir.iterdir())
 
 
+# --- demo cohort provenance --------------------------------------------------------------
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes (read in 1 MiB blocks)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_demo_cohort(raw_dir: Path, patients: int, seed: int) -> dict[str, Path]:
+    """Generate the demo cohort into ``raw_dir`` and record its provenance there.
+
+    Returns the written raw files by table name (the marker is written last, so an
+    interrupted write leaves a folder that does not count as synthetic).
+    """
+    from calcomics.synth.cohort import generate_cohort, write_cohort
+
+    raw_dir = Path(raw_dir)
+    (raw_dir / DEMO_MARKER).unlink(missing_ok=True)
+    paths = write_cohort(generate_cohort(patients, seed), raw_dir)
+    marker = {
+        "generator": DEMO_GENERATOR,
+        "generator_version": __version__,
+        "patients": int(patients),
+        "seed": int(seed),
+        "files": {path.name: file_sha256(path) for path in paths.values()},
+    }
+    (raw_dir / DEMO_MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n")
+    return paths
+
+
+def read_demo_marker(raw_dir: Path) -> dict | None:
+    """The demo marker of ``raw_dir``, or None when there is none (or it is unreadable)."""
+    path = Path(raw_dir) / DEMO_MARKER
+    if not path.is_file():
+        return None
+    try:
+        marker = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return marker if isinstance(marker, dict) and isinstance(marker.get("files"), dict) else None
+
+
+def raw_dir_is_synthetic(raw_dir: Path) -> bool:
+    """True when ``raw_dir`` holds an unchanged demo cohort (every file the marker lists is
+    present with the SHA-256 it records). The meta_build mart applies the same rule."""
+    marker = read_demo_marker(raw_dir)
+    if marker is None or not marker["files"]:
+        return False
+    for name, digest in marker["files"].items():
+        path = Path(raw_dir) / name
+        if not path.is_file() or file_sha256(path) != digest:
+            return False
+    return True
+
+
+def warehouse_data_origin(warehouse: Path) -> str | None:
+    """``'synthetic'`` / ``'real'`` as the warehouse's meta_build records it; ``'unknown'``
+    when the file has no readable meta_build; None when the file does not exist."""
+    import duckdb
+
+    if not Path(warehouse).exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            row = connection.execute("select data_origin from meta_build limit 1").fetchone()
+    except duckdb.Error:
+        return "unknown"
+    return str(row[0]) if row else "unknown"
+
+
+def prepare_raw_dir(
+    raw_dir: Path,
+    *,
+    demo: bool,
+    generate_if_empty: bool,
+    demo_patients: int,
+    demo_seed: int,
+) -> bool:
+    """Make sure ``raw_dir`` holds raw files; returns whether the demo cohort was generated.
+
+    ``demo``: write the demo cohort unless the folder already holds the same unchanged demo;
+    a folder holding other files is never overwritten. Otherwise a missing or empty folder is
+    an error, unless ``generate_if_empty`` (no raw folder was configured at all).
+    """
+    raw_dir = Path(raw_dir)
+    if demo:
+        if not raw_dir_is_empty(raw_dir):
+            marker = read_demo_marker(raw_dir)
+            if marker is None or not raw_dir_is_synthetic(raw_dir):
+                raise BuildRefusedError(
+                    f"--demo: {raw_dir} holds files that are not an unchanged calcomics demo "
+                    "cohort; refusing to overwrite them. Name an empty folder for the demo "
+                    "with --raw-dir."
+                )
+            if (marker.get("patients"), marker.get("seed")) == (demo_patients, demo_seed):
+                return False
+        write_demo_cohort(raw_dir, demo_patients, demo_seed)
+        return True
+    if not raw_dir_is_empty(raw_dir):
+        return False
+    if generate_if_empty:
+        write_demo_cohort(raw_dir, demo_patients, demo_seed)
+        return True
+    state = "does not exist" if not raw_dir.exists() else "is empty"
+    raise BuildRefusedError(
+        f"Raw-data folder {raw_dir} {state}: put your raw files there (see README, "
+        f"'Using your own raw files'), or {_DEMO_HINT}."
+    )
+
+
+def check_not_replacing_real(warehouse: Path, *, synthetic: bool, demo: bool) -> None:
+    """Refuse a synthetic build over a warehouse built from real (or unrecorded) data."""
+    if not synthetic or demo:
+        return
+    origin = warehouse_data_origin(warehouse)
+    if origin in (None, "synthetic"):
+        return
+    what = "real data" if origin == "real" else "data it does not record as synthetic"
+    raise BuildRefusedError(
+        f"{warehouse} was built from {what} (meta_build.data_origin = {origin!r}); this build "
+        "reads a synthetic demo cohort and would replace it. Pass --demo to replace it "
+        "anyway, or --warehouse to build the demo into another file."
+    )
+
+
+# --- dbt ---------------------------------------------------------------------------------
+
+
 def dbt_executable() -> str:
     candidate = Path(sys.executable).parent / "dbt"
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def git_commit(project_dir: Path) -> str | None:
+    """HEAD of the checkout (``-dirty`` when tracked files differ from it); None without git."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(project_dir), "rev-parse", "HEAD"],
+            capture_output=True, text=True, check=False,
+        )
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(project_dir), "diff", "--quiet", "HEAD", "--"],
+            capture_output=True, check=False,
+        )
+    except OSError:
+        return None
+    return head.stdout.strip() + ("-dirty" if dirty.returncode == 1 else "")
+
+
 def run_dbt(
-    args: list[str], project_dir: Path, raw_dir: Path, warehouse: Path, quiet: bool = False
+    args: list[str],
+    project_dir: Path,
+    raw_dir: Path,
+    warehouse: Path,
+    quiet: bool = False,
+    target_path: Path | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
-    """Run a dbt command against ``warehouse`` with ``raw_dir`` as the source folder."""
+    """Run a dbt command against ``warehouse`` with ``raw_dir`` as the source folder.
+
+    ``target_path`` (default the project's ``target/``) holds the manifest, run results and
+    partial-parse state, and the dbt log; give each concurrent run its own.
+    """
     env = {
         **os.environ,
+        **(extra_env or {}),
         "CALCOMICS_RAW_DIR": str(Path(raw_dir).resolve()),
         "CALCOMICS_DUCKDB_PATH": str(Path(warehouse).resolve()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -72,14 +262,17 @@ def run_dbt(
     }
     command = [dbt_executable(), *args, "--project-dir", str(project_dir),
                "--profiles-dir", str(project_dir)]
+    if target_path is not None:
+        target = Path(target_path).resolve()
+        command += ["--target-path", str(target), "--log-path", str(target / "logs")]
     return subprocess.run(
         command, cwd=project_dir, env=env, text=True,
         capture_output=quiet, check=False,
     )
 
 
-def _status_counts(project_dir: Path) -> dict[str, int]:
-    results = json.loads((project_dir / "target" / "run_results.json").read_text())
+def _status_counts(target_path: Path) -> dict[str, int]:
+    results = json.loads((Path(target_path) / "run_results.json").read_text())
     counts: dict[str, int] = {}
     for result in results["results"]:
         kind = result["unique_id"].split(".")[0]
@@ -88,53 +281,114 @@ def _status_counts(project_dir: Path) -> dict[str, int]:
     return counts
 
 
+def _record_finish(building: Path) -> None:
+    """Write the end time into the freshly built file's meta_build (before the swap)."""
+    import duckdb
+
+    finished = datetime.now(timezone.utc).replace(tzinfo=None)
+    with duckdb.connect(str(building)) as connection:
+        connection.execute("update meta_build set finished_at = ?", [finished])
+        connection.execute("checkpoint")
+
+
 def build_warehouse(
     project_dir: Path,
     raw_dir: Path,
     warehouse: Path,
     *,
+    demo: bool = False,
+    generate_if_empty: bool = False,
     demo_patients: int = 316,
     demo_seed: int = 0,
     quiet: bool = False,
     dbt_vars: dict[str, object] | None = None,
+    select: str | None = None,
+    target_path: Path | None = None,
 ) -> BuildResult:
-    """Generate the demo cohort if ``raw_dir`` is empty, validate, build, swap atomically.
+    """Prepare the raw folder, validate, ``dbt build`` into a fresh file, swap atomically.
 
-    ``dbt_vars`` overrides project variables (``dbt build --vars``), e.g.
-    ``{"expression_scale": "counts"}`` for a raw read-count matrix.
+    Parameters
+    ----------
+    demo
+        Build the demo cohort (``demo_patients``, ``demo_seed``) in ``raw_dir``; also allows
+        replacing a warehouse built from real data.
+    generate_if_empty
+        Generate the demo cohort when ``raw_dir`` is missing or empty (only when no raw folder
+        was configured); otherwise a missing or empty ``raw_dir`` is an error.
+    dbt_vars
+        Project variables (``dbt build --vars``), e.g. ``{"expression_scale": "counts"}``.
+    select
+        dbt node selection, space-separated (e.g. ``"+fct_pam50_calls"``); ``meta_build``
+        is always added, and only the tests whose every parent is selected run.
+        Default: the whole project.
+    target_path
+        dbt target folder (run results, partial-parse state); default the project's.
+
+    Raises
+    ------
+    BuildRefusedError
+        Missing / empty raw folder, real files where the demo would go, or a synthetic build
+        that would replace a warehouse built from real data.
+    RawDataError
+        The raw files fail validation (nothing is written).
+    BuildError
+        dbt build failed (the previous warehouse is untouched).
     """
     started = time.perf_counter()
-    generated = False
-    if raw_dir_is_empty(raw_dir):
-        from calcomics.synth.cohort import generate_cohort, write_cohort
-
-        write_cohort(generate_cohort(demo_patients, demo_seed), raw_dir)
-        generated = True
+    project_dir = Path(project_dir).resolve()
+    raw_dir = Path(raw_dir)
+    warehouse = Path(warehouse).resolve()
+    generated = prepare_raw_dir(
+        raw_dir, demo=demo, generate_if_empty=generate_if_empty,
+        demo_patients=demo_patients, demo_seed=demo_seed,
+    )
+    synthetic = raw_dir_is_synthetic(raw_dir)
+    check_not_replacing_real(warehouse, synthetic=synthetic, demo=demo)
 
     report = validate_raw_dir(raw_dir)
     if not report.ok:
         raise RawDataError(report)
 
-    warehouse = Path(warehouse).resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     building = warehouse.with_name(warehouse.name + ".building")
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
-    args = ["build"] + (["--vars", json.dumps(dbt_vars)] if dbt_vars else [])
-    process = run_dbt(args, project_dir, raw_dir, building, quiet=quiet)
+    target = Path(target_path).resolve() if target_path else project_dir / "target"
+    args = ["build"]
+    if select:
+        # cautious: only the tests whose every parent is selected (a relationships test to
+        # an unselected model would fail on the missing table).
+        args += ["--select", *select.split(), "meta_build", "--indirect-selection", "cautious"]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    commit = git_commit(project_dir)
+    process = run_dbt(
+        args, project_dir, raw_dir, building, quiet=quiet, target_path=target_path,
+        extra_env={"CALCOMICS_GIT_COMMIT": commit or ""},
+    )
     if process.returncode != 0:
         building.unlink(missing_ok=True)
         detail = (process.stdout or "")[-4000:] if quiet else ""
         raise BuildError(
             f"dbt build failed (exit {process.returncode}); {warehouse} was not changed.\n{detail}"
         )
+    _record_finish(building)
     os.replace(building, warehouse)
     return BuildResult(
         warehouse=warehouse,
         seconds=time.perf_counter() - started,
-        counts=_status_counts(project_dir),
+        counts=_status_counts(target),
         generated_demo=generated,
+        synthetic=synthetic,
     )
 
 
-__all__ = ["BuildError", "BuildResult", "build_warehouse", "find_project_dir"]
+__all__ = [
+    "BuildError",
+    "BuildRefusedError",
+    "BuildResult",
+    "build_warehouse",
+    "find_project_dir",
+    "raw_dir_is_synthetic",
+    "write_demo_cohort",
+]

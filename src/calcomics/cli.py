@@ -9,17 +9,18 @@ from pathlib import Path
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from calcomics.synth.cohort import generate_cohort, write_cohort
+    from calcomics.build import write_demo_cohort
+    from calcomics.raw_layout import DEMO_MARKER
 
     started = time.perf_counter()
-    cohort = generate_cohort(args.patients, args.seed)
-    paths = write_cohort(cohort, Path(args.out))
+    paths = write_demo_cohort(Path(args.out), args.patients, args.seed)
     print(
-        f"Wrote a demo cohort of {len(cohort.clinical)} patients (seed {args.seed}) to "
+        f"Wrote a demo cohort of {args.patients} patients (seed {args.seed}) to "
         f"{args.out} in {time.perf_counter() - started:.1f} s:"
     )
     for name, path in paths.items():
         print(f"  {name:<22} {path}")
+    print(f"  {'provenance':<22} {Path(args.out) / DEMO_MARKER}")
     return 0
 
 
@@ -46,13 +47,28 @@ def _parse_vars(text: str | None) -> dict[str, object] | None:
     return parsed
 
 
+def _build_vars(args: argparse.Namespace) -> dict[str, object] | None:
+    """``--vars`` merged with the ``--grouping`` / ``--grouping-column`` shorthands."""
+    dbt_vars = dict(_parse_vars(args.vars) or {})
+    for name, value in (("grouping", args.grouping), ("grouping_column", args.grouping_column)):
+        if value is None:
+            continue
+        if name in dbt_vars and dbt_vars[name] != value:
+            raise SystemExit(f"--{name.replace('_', '-')} {value!r} contradicts --vars "
+                             f"{name}: {dbt_vars[name]!r}")
+        dbt_vars[name] = value
+    return dbt_vars or None
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from calcomics.build import (
         BuildError,
+        BuildRefusedError,
         build_warehouse,
         default_raw_dir,
         default_warehouse,
         find_project_dir,
+        raw_dir_is_configured,
     )
     from calcomics.validation.raw_files import RawDataError
 
@@ -62,19 +78,24 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         result = build_warehouse(
             project_dir, raw_dir, warehouse,
+            demo=args.demo, generate_if_empty=not raw_dir_is_configured(args.raw_dir),
             demo_patients=args.demo_patients, demo_seed=args.demo_seed,
-            dbt_vars=_parse_vars(args.vars),
+            dbt_vars=_build_vars(args),
         )
-    except RawDataError as error:
+    except (BuildRefusedError, RawDataError) as error:
         print(str(error), file=sys.stderr)
         return 2
     except BuildError as error:
         print(str(error), file=sys.stderr)
         return 1
     if result.generated_demo:
-        print(f"{raw_dir} was empty: generated the demo cohort there.")
+        why = "--demo" if args.demo else "no raw folder was configured and it was empty"
+        print(f"Generated the demo cohort ({args.demo_patients} patients, seed "
+              f"{args.demo_seed}) in {raw_dir} ({why}).")
+    origin = "synthetic demo cohort" if result.synthetic else "real data"
     counts = ", ".join(f"{k}={v}" for k, v in sorted(result.counts.items()))
-    print(f"Warehouse ready: {result.warehouse} ({result.seconds:.1f} s; {counts})")
+    print(f"Warehouse ready: {result.warehouse} from {origin} in {raw_dir} "
+          f"({result.seconds:.1f} s; {counts})")
     return 0
 
 
@@ -119,19 +140,45 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=_cmd_validate)
 
     build = sub.add_parser(
-        "build", help="validate raw files and dbt build the warehouse (demo cohort if empty)"
+        "build",
+        help="validate raw files and dbt build the warehouse (--demo: on the demo cohort)",
+        description=(
+            "Validate the raw files, dbt build into WAREHOUSE.building, record the build in "
+            "meta_build, then swap it in atomically. The demo cohort is generated only with "
+            "--demo, or when no raw folder is configured (no --raw-dir, no "
+            "$CALCOMICS_RAW_DIR) and data/raw is missing or empty."
+        ),
     )
     build.add_argument(
-        "--raw-dir", help="raw-data folder (default $CALCOMICS_RAW_DIR or data/raw)"
+        "--raw-dir", help="raw-data folder (default $CALCOMICS_RAW_DIR or data/raw); when "
+        "given, it must hold the raw files (or be an empty folder for --demo)"
     )
     build.add_argument(
         "--warehouse", help="DuckDB file (default $CALCOMICS_DUCKDB_PATH or warehouse.duckdb)"
     )
     build.add_argument("--project-dir", help="dbt project folder (default: found from cwd)")
-    build.add_argument("--demo-patients", type=int, default=316)
-    build.add_argument("--demo-seed", type=int, default=0)
     build.add_argument(
-        "--vars", help="dbt project variables as YAML/JSON, e.g. '{expression_scale: counts}'"
+        "--demo", action="store_true",
+        help="build the synthetic demo cohort: write it into the raw folder (which must be "
+        "empty or hold a previous demo) and allow replacing a warehouse built from real data",
+    )
+    build.add_argument("--demo-patients", type=int, default=316,
+                       help="patients of the generated demo cohort (default 316, the paper's)")
+    build.add_argument("--demo-seed", type=int, default=0,
+                       help="random seed of the generated demo cohort (default 0)")
+    build.add_argument(
+        "--grouping", metavar="NAME",
+        help="comparison grouping (dbt var grouping; a grouping_name of the "
+        "comparison_groupings seed, default calcification)",
+    )
+    build.add_argument(
+        "--grouping-column", metavar="COLUMN",
+        help="group patients by the values of this clinical.csv column instead "
+        "(dbt var grouping_column)",
+    )
+    build.add_argument(
+        "--vars", help="dbt project variables as YAML/JSON, e.g. '{expression_scale: counts}' "
+        "(merged with --grouping / --grouping-column)"
     )
     build.set_defaults(func=_cmd_build)
 
@@ -164,8 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gsva_cmd.add_argument("expr", help="EXPR.tsv: gene symbol column, then one column per sample")
     gsva_cmd.add_argument("gmt", help="SETS.gmt: name, description, member genes (tab-separated)")
-    gsva_cmd.add_argument("--method", choices=["gsva", "ssgsea"], default="gsva")
-    gsva_cmd.add_argument("--kcdf", choices=["Gaussian", "Poisson", "none"], default="Gaussian")
+    gsva_cmd.add_argument("--method", choices=["gsva", "ssgsea"], default="gsva",
+                          help="GSVA (default) or ssGSEA")
+    gsva_cmd.add_argument("--kcdf", choices=["Gaussian", "Poisson", "none"], default="Gaussian",
+                          help="GSVA kernel CDF: Gaussian (log-scale data, default), Poisson "
+                          "(counts) or none (ranks); ignored by ssGSEA")
     gsva_cmd.add_argument("--min-size", type=int, default=1, help="smallest set (default 1)")
     gsva_cmd.add_argument("--max-size", type=float, default=float("inf"),
                           help="largest set (default inf)")

@@ -14,7 +14,8 @@ final as (
         pathway_scores.gene_set as cell_type,
         pathway_scores.method,
         cast(pathway_scores.set_size as integer) as marker_genes_used,
-        pathway_scores.score as infiltration_score
+        pathway_scores.score as infiltration_score,
+        {{ ssgsea_method_columns('collections') }}
     from pathway_scores
     inner join collections on pathway_scores.collection = collections.collection
     where collections.scored_in = 'fct_immune_infiltration'

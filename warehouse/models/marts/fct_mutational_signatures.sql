@@ -12,7 +12,8 @@ final as (
         proportion,
         reconstruction_cosine,
         cast(n_snvs_used as integer) as n_snvs_used,
-        cast(n_variants_excluded as integer) as n_variants_excluded
+        cast(n_variants_excluded as integer) as n_variants_excluded,
+        {{ signature_method_columns() }}
     from exposures
 )
 

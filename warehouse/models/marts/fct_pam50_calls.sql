@@ -15,7 +15,8 @@ final as (
         cor_normal,
         confidence,
         cast(n_genes_used as integer) as n_genes_used,
-        scaling
+        scaling,
+        {{ pam50_method_columns() }}
     from calls
 )
 

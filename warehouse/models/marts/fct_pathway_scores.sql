@@ -24,7 +24,8 @@ final as (
         gene_sets.gene_set_description,
         pathway_scores.method,
         cast(pathway_scores.set_size as integer) as set_size,
-        pathway_scores.score
+        pathway_scores.score,
+        {{ ssgsea_method_columns('collections') }}
     from pathway_scores
     inner join collections on pathway_scores.collection = collections.collection
     left join gene_sets
