@@ -1,6 +1,7 @@
--- Figure 5A: metabolic pathway DA scores per calcification group (paper: vitamin/thiamine
--- metabolism up and lipid metabolism down in negative; lipid up and thiamine down in
--- probably benign; amino-acid/tryptophan metabolism up in high suspicion).
+-- Figure 5A: metabolic pathway DA scores of each main calcification group against the other
+-- main groups (paper: vitamin/thiamine metabolism up and lipid metabolism down in negative;
+-- lipid up and thiamine down in probably benign; amino-acid/tryptophan metabolism up in high
+-- suspicion). Filters the default grouping's keys.
 with da_scores as (
     select * from {{ ref('fct_pathway_da_scores') }}
 )
@@ -8,11 +9,14 @@ with da_scores as (
 select
     pathway_category,
     pathway_name,
-    calcification_group,
+    group_key,
+    group_label,
     n_annotated,
     n_up,
     n_down,
     da_score
 from da_scores
-where da_score is not null
-order by pathway_category asc, pathway_name asc, calcification_group asc
+where
+    da_score is not null
+    and group_key in ('negative', 'probably_benign', 'high_suspicion')
+order by pathway_category asc, pathway_name asc, group_order asc

@@ -123,7 +123,7 @@ def direct_two_group_p(cohort: pd.DataFrame) -> float:
 ])
 def test_da_scores_recover_the_planted_pathways(warehouse, group, category, sign):
     mean_da = warehouse.execute(
-        "select avg(da_score) from fct_pathway_da_scores where calcification_group = ? and "
+        "select avg(da_score) from fct_pathway_da_scores where group_key = ? and "
         "pathway_category = ? and da_score is not null", [group, category]
     ).fetchone()[0]
     assert sign * mean_da > 0.25
@@ -131,7 +131,7 @@ def test_da_scores_recover_the_planted_pathways(warehouse, group, category, sign
 
 def test_named_pathways_of_figure_5a(warehouse):
     da = dict(warehouse.execute(
-        "select calcification_group || '|' || pathway_name, da_score from fct_pathway_da_scores"
+        "select group_key || '|' || pathway_name, da_score from fct_pathway_da_scores"
     ).fetchall())
     assert da["negative|Vitamin B1 (thiamin) metabolism"] > 0.5
     assert da["probably_benign|Vitamin B1 (thiamin) metabolism"] < -0.5
@@ -146,11 +146,11 @@ def test_da_score_is_counted_from_the_differential_mart(warehouse):
         "count(*) filter (where d.direction = 'down'), count(*) "
         "from int_metabolite_pathway_annotations a inner join fct_metabolite_differential d "
         "on a.feature_id = d.feature_id where a.pathway_name = 'Tryptophan metabolism' "
-        "and d.calcification_group = 'high_suspicion'"
+        "and d.group_key = 'high_suspicion'"
     ).fetchone()
     score = warehouse.execute(
         "select da_score, n_annotated from fct_pathway_da_scores where pathway_name = "
-        "'Tryptophan metabolism' and calcification_group = 'high_suspicion'"
+        "'Tryptophan metabolism' and group_key = 'high_suspicion'"
     ).fetchone()
     assert score == pytest.approx(((up - down) / annotated, annotated))
     small = warehouse.execute(
@@ -168,10 +168,33 @@ def test_differential_mart_thresholds(warehouse):
     ).fetchone()[0]
     assert wrong == 0
     n = warehouse.execute(
-        "select platform, count(distinct feature_id), count(distinct calcification_group) "
+        "select platform, count(distinct feature_id), count(distinct group_key) "
         "from fct_metabolite_differential group by 1 order by 1"
     ).fetchall()
     assert [(p, g) for p, _, g in n] == [("lipidomics", 3), ("polar", 3)]
+    # Group vs the other main groups, for every main group: n_group + n_rest is the platform's
+    # main-group samples; labels and order are the grouping's.
+    sizes = warehouse.execute(
+        "select platform, group_key, group_label, group_order, min(n_group) as n_min, "
+        "max(n_group) as n_max, count(distinct n_group + n_rest) as n_totals, "
+        "min(n_group + n_rest) as n_total from fct_metabolite_differential "
+        "group by all order by 1, 4"
+    ).df()
+    groups = warehouse.execute(
+        "select group_key, group_label, group_order from dim_comparison_groups "
+        "where is_main_analysis_group order by group_order"
+    ).df()
+    for platform, flag in (("lipidomics", "has_lipidomics"), ("polar", "has_polar_metabolomics")):
+        sub = sizes[sizes["platform"] == platform]
+        assert sub["group_key"].tolist() == groups["group_key"].tolist()
+        assert sub["group_label"].tolist() == groups["group_label"].tolist()
+        counts = dict(warehouse.execute(
+            f"select group_key, count(*) from dim_patients where is_main_analysis_group and "
+            f"{flag} group by 1"
+        ).fetchall())
+        assert (sub["n_min"] == sub["n_max"]).all() and (sub["n_totals"] == 1).all()
+        assert dict(zip(sub["group_key"], sub["n_min"], strict=True)) == counts
+        assert set(sub["n_total"]) == {sum(counts.values())}
 
 
 def test_metabolite_network_mart_and_export(warehouse, default_build, tmp_path):

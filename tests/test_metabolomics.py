@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 from calcomics.cli import main
+from calcomics.design import GroupDesign
 from calcomics.metabolomics import (
     DIFFERENTIAL_COLUMNS,
     EDGE_COLUMNS,
@@ -33,6 +34,13 @@ def _matrix(values, features=None, samples=None) -> pd.DataFrame:
     features = features or [f"F{i + 1}" for i in range(values.shape[0])]
     samples = samples or [f"S{j + 1}" for j in range(values.shape[1])]
     return pd.DataFrame(values, index=pd.Index(features, name="feature_id"), columns=samples)
+
+
+def _design(*keys: str) -> GroupDesign:
+    return GroupDesign(keys, tuple(k.replace("_", " ").capitalize() for k in keys))
+
+
+CALCIFICATION = _design("negative", "probably_benign", "high_suspicion")
 
 
 # --------------------------------------------------------------------------- validation
@@ -97,12 +105,12 @@ def test_differential_abundance_matches_scalar_tests():
     abundance = pd.DataFrame(raw, index=[f"F{i:02d}" for i in range(30)], columns=samples)
     groups = pd.Series(labels, index=samples)
     groups = pd.concat([groups, pd.Series({"S99": "negative"})])  # not in the matrix: unused
-    result = differential_abundance(abundance, groups)
+    result = differential_abundance(abundance, groups, CALCIFICATION)
     assert tuple(result.columns) == DIFFERENTIAL_COLUMNS
-    assert result["calcification_group"].unique().tolist() == [
+    assert result["group_key"].unique().tolist() == [
         "negative", "probably_benign", "high_suspicion"]
     logged = np.log2(raw + 1.0)
-    for group, sub in result.groupby("calcification_group", sort=False):
+    for group, sub in result.groupby("group_key", sort=False):
         in_group = labels == group
         expected = [wilcoxon_rank_sum(row[in_group], row[~in_group]) for row in logged]
         assert sub["w_statistic"].tolist() == [e.statistic for e in expected]
@@ -115,7 +123,7 @@ def test_differential_abundance_matches_scalar_tests():
         assert (sub["n_group"] == in_group.sum()).all()
         assert (sub["n_rest"] == (~in_group).sum()).all()
     assert set(result["test_method"]) == {"exact"}  # groups < 50, continuous values
-    high = result[result["calcification_group"] == "high_suspicion"].set_index("feature_id")
+    high = result[result["group_key"] == "high_suspicion"].set_index("feature_id")
     assert (high.loc["F00":"F04", "log2_fold_change"] > 2).all()
     assert (high.loc["F00":"F04", "fdr"] < 0.05).all()
     assert result.attrs == {"ignored_samples": [], "skipped_groups": {}}
@@ -125,29 +133,55 @@ def test_differential_abundance_reports_ignored_samples_and_skipped_groups():
     abundance = _matrix(np.arange(1, 13, dtype=float).reshape(2, 6)).astype(float)
     groups = pd.Series(["negative", "negative", "negative", "high_suspicion", "probably_benign"],
                        index=["S1", "S2", "S3", "S4", "S5"])  # S6 has no label
-    result = differential_abundance(abundance, groups, log2_transform=False)
+    result = differential_abundance(abundance, groups, CALCIFICATION, log2_transform=False)
     assert result.attrs["ignored_samples"] == ["S6"]
     assert result.attrs["skipped_groups"] == {
         "probably_benign": "only 1 sample(s) in the group (need >= 2)",
         "high_suspicion": "only 1 sample(s) in the group (need >= 2)",
     }
-    assert result["calcification_group"].unique().tolist() == ["negative"]
+    assert result["group_key"].unique().tolist() == ["negative"]
     assert result["n_group"].tolist() == [3, 3] and result["n_rest"].tolist() == [2, 2]
     assert result["log2_fold_change"].tolist() == [-2.5, -2.5]  # mean(1, 2, 3) - mean(4, 5)
     unlabelled = groups.astype(object)
     unlabelled["S2"] = None
     with pytest.raises(MetaboliteDataError,
                        match="groups: sample 'S2' of the abundance matrix has no group label"):
-        differential_abundance(abundance, unlabelled)
+        differential_abundance(abundance, unlabelled, CALCIFICATION)
+    with pytest.raises(MetaboliteDataError,
+                       match="sample 'S4' has group 'high_suspicion', which is not a main group "
+                             "of the design \\(main groups: negative, probably_benign\\)"):
+        differential_abundance(abundance, groups, _design("negative", "probably_benign"))
+    with pytest.raises(MetaboliteDataError, match="design: expected a calcomics.design"):
+        differential_abundance(abundance, groups, ["negative"])
+
+
+def test_differential_abundance_follows_the_design_order_for_any_grouping():
+    """Groups come out in design order, whatever their names; rest = the other groups."""
+    rng = np.random.default_rng(11)
+    raw = np.exp2(rng.normal(8, 1, size=(6, 20)))
+    samples = [f"S{j:02d}" for j in range(20)]
+    labels = np.array(["b"] * 5 + ["c"] * 7 + ["a"] * 8)
+    result = differential_abundance(pd.DataFrame(raw, columns=samples),
+                                    pd.Series(labels, index=samples), _design("c", "a", "b"))
+    assert result["group_key"].unique().tolist() == ["c", "a", "b"]
+    first = result[result["group_key"] == "a"].iloc[0]
+    logged = np.log2(raw[0] + 1.0)
+    expected = stats.mannwhitneyu(logged[labels == "a"], logged[labels != "a"],
+                                  alternative="two-sided", method="exact")
+    assert (first["n_group"], first["n_rest"]) == (8, 12)
+    assert first["w_statistic"] == expected.statistic
+    assert first["p_value"] == pytest.approx(expected.pvalue, rel=1e-12)
 
 
 @pytest.fixture(scope="module")
 def demo_differential(default_cohort):
     groups = default_cohort.patients.set_index("patient_id")["calcification_group"]
     catalogue = feature_catalogue().set_index("feature_id")[["program", "planted"]]
+    every_group = _design("negative", "probably_benign", "low_moderate_suspicion",
+                          "high_suspicion")
     frames = [
-        differential_abundance(default_cohort.lipidomics, groups),
-        differential_abundance(default_cohort.polar_metabolomics, groups),
+        differential_abundance(default_cohort.lipidomics, groups, every_group),
+        differential_abundance(default_cohort.polar_metabolomics, groups, every_group),
     ]
     return pd.concat(frames, ignore_index=True).join(catalogue, on="feature_id")
 
@@ -157,7 +191,7 @@ def demo_differential(default_cohort):
     [(p, g, s) for p, directions in PROGRAM_DIRECTIONS.items() for g, s in directions.items()],
 )
 def test_demo_planted_features_are_recovered(demo_differential, program, group, sign):
-    sub = demo_differential[(demo_differential["calcification_group"] == group)
+    sub = demo_differential[(demo_differential["group_key"] == group)
                             & demo_differential["planted"]
                             & (demo_differential["program"] == program)]
     assert len(sub) > 30
@@ -168,11 +202,11 @@ def test_demo_planted_features_are_recovered(demo_differential, program, group, 
 
 def test_demo_null_features_rarely_pass(demo_differential):
     null = demo_differential[~demo_differential["planted"]]
-    rate = (null["fdr"] < 0.05).groupby(null["calcification_group"]).mean()
+    rate = (null["fdr"] < 0.05).groupby(null["group_key"]).mean()
     assert len(rate) == 4
     assert (rate <= 0.10).all(), rate  # measured: at most 3 of 138 null features per group
     groups_without_program = ["low_moderate_suspicion"]
-    lms = demo_differential[demo_differential["calcification_group"].isin(groups_without_program)]
+    lms = demo_differential[demo_differential["group_key"].isin(groups_without_program)]
     assert ((lms["fdr"] < 0.05) & (lms["log2_fold_change"].abs() > 1)).sum() <= 5
 
 

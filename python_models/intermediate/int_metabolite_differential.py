@@ -1,27 +1,32 @@
 """Per-feature group-vs-rest tests (R wilcox.test, log2 fold change, BH FDR) per platform.
 
-Each main calcification group is tested against the other two main groups; the FDR is taken
-over the features of one platform and one group comparison, as the paper family does.
+Each main group of the active grouping is tested against the samples of the other main
+groups; the FDR is taken over the features of one platform and one group comparison, as the
+paper family does. Patients and groups come from the spine, the design from
+int_comparison_groups.
 """
 
 import pandas as pd
 
 from calcomics.dbt_io import long_to_matrix, relation_to_pandas
+from calcomics.design import GroupDesign
 from calcomics.metabolomics import differential_abundance
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # A literal dbt.ref call: dbt passes a Python model only the refs it finds in its code.
+    design = GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))
     abundances = relation_to_pandas(dbt.ref("int_metabolite_abundances"))
     groups = relation_to_pandas(
-        dbt.ref("dim_patients").filter("is_main_analysis_group")
-        .project("patient_id, calcification_group")
-    ).set_index("patient_id")["calcification_group"]
+        dbt.ref("int_patient_spine").filter("is_main_analysis_group")
+        .project("patient_id, group_key")
+    ).set_index("patient_id")["group_key"]
     frames = []
     for platform, platform_rows in abundances.groupby("platform", sort=True):
         matrix = long_to_matrix(platform_rows, "feature_id", "sample_id", "abundance", platform)
         matrix = matrix.loc[:, matrix.columns.isin(groups.index)]
-        result = differential_abundance(matrix, groups.reindex(matrix.columns))
+        result = differential_abundance(matrix, groups.reindex(matrix.columns), design)
         result.insert(1, "platform", platform)
         frames.append(result)
     return pd.concat(frames, ignore_index=True)

@@ -1,8 +1,9 @@
--- Per-feature differential abundance of each main calcification group against the other two
--- (Wilcoxon rank-sum, R semantics; log2 fold change; BH FDR within platform and group), with
--- the up/down call the DA score counts (thresholds: vars da_fdr_max, da_min_abs_log2fc).
-with differential as (
-    select * from {{ ref('int_metabolite_differential') }}
+-- Per-feature differential abundance of each main group of the active grouping against the
+-- other main groups (Wilcoxon rank-sum, R semantics; log2 fold change; BH FDR within platform
+-- and group), with the up/down call the DA score counts (thresholds: vars da_fdr_max,
+-- da_min_abs_log2fc). One group per row.
+with differential_calls as (
+    select * from {{ ref('int_metabolite_differential_calls') }}
 ),
 
 features as (
@@ -11,33 +12,25 @@ features as (
 
 final as (
     select
-        differential.feature_id,
-        differential.platform,
+        differential_calls.feature_id,
+        differential_calls.platform,
         features.feature_name,
         features.metabolite_class,
-        differential.calcification_group,
-        cast(differential.n_group as integer) as n_group,
-        cast(differential.n_rest as integer) as n_rest,
-        differential.mean_log2_group,
-        differential.mean_log2_rest,
-        differential.log2_fold_change,
-        differential.w_statistic,
-        differential.p_value,
-        differential.test_method,
-        differential.fdr,
-        case
-            when
-                differential.fdr < {{ var('da_fdr_max') }}
-                and differential.log2_fold_change > {{ var('da_min_abs_log2fc') }}
-                then 'up'
-            when
-                differential.fdr < {{ var('da_fdr_max') }}
-                and differential.log2_fold_change < -{{ var('da_min_abs_log2fc') }}
-                then 'down'
-            else 'unchanged'
-        end as direction
-    from differential
-    inner join features on differential.feature_id = features.feature_id
+        differential_calls.group_key,
+        differential_calls.group_label,
+        cast(differential_calls.group_order as integer) as group_order,
+        cast(differential_calls.n_group as integer) as n_group,
+        cast(differential_calls.n_rest as integer) as n_rest,
+        differential_calls.mean_log2_group,
+        differential_calls.mean_log2_rest,
+        differential_calls.log2_fold_change,
+        differential_calls.w_statistic,
+        differential_calls.p_value,
+        differential_calls.test_method,
+        differential_calls.fdr,
+        differential_calls.direction
+    from differential_calls
+    inner join features on differential_calls.feature_id = features.feature_id
 )
 
 select * from final

@@ -1,8 +1,9 @@
--- Metabolic pathway differential abundance (DA) score per calcification group (Hakimi et al.
--- 2016, Figure 5A): (up - down) / annotated features measured, null when the pathway has
--- var da_min_annotated_features (3) or fewer annotated features.
-with differential as (
-    select * from {{ ref('fct_metabolite_differential') }}
+-- Metabolic pathway differential abundance (DA) score per main group of the active grouping
+-- against the other main groups (Hakimi et al. 2016, Figure 5A): (up - down) / annotated
+-- features measured, null when the pathway has var da_min_annotated_features (3) or fewer
+-- annotated features. One group per row.
+with differential_calls as (
+    select * from {{ ref('int_metabolite_differential_calls') }}
 ),
 
 annotations as (
@@ -16,20 +17,28 @@ categories as (
 counts as (
     select
         annotations.pathway_name,
-        differential.calcification_group,
+        differential_calls.group_key,
+        differential_calls.group_label,
+        differential_calls.group_order,
         count(*) as n_annotated,
-        count(*) filter (where differential.direction = 'up') as n_up,
-        count(*) filter (where differential.direction = 'down') as n_down
+        count(*) filter (where differential_calls.direction = 'up') as n_up,
+        count(*) filter (where differential_calls.direction = 'down') as n_down
     from annotations
-    inner join differential on annotations.feature_id = differential.feature_id
-    group by annotations.pathway_name, differential.calcification_group
+    inner join differential_calls on annotations.feature_id = differential_calls.feature_id
+    group by
+        annotations.pathway_name,
+        differential_calls.group_key,
+        differential_calls.group_label,
+        differential_calls.group_order
 ),
 
 final as (
     select
         counts.pathway_name,
         coalesce(categories.pathway_category, 'other') as pathway_category,
-        counts.calcification_group,
+        counts.group_key,
+        counts.group_label,
+        cast(counts.group_order as integer) as group_order,
         cast(counts.n_annotated as integer) as n_annotated,
         cast(counts.n_up as integer) as n_up,
         cast(counts.n_down as integer) as n_down,
