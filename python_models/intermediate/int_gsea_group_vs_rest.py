@@ -1,11 +1,15 @@
-"""GSEA (Broad GSEA desktop defaults, phenotype permutations) of each group vs the rest."""
+"""GSEA (Broad GSEA desktop defaults, phenotype permutations) of each main group vs the rest."""
 
 from calcomics.dbt_io import relation_to_pandas
+from calcomics.design import GroupDesign
 from calcomics.transcriptomics.inputs import expression_matrix, gene_sets_by_collection
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # dbt finds a Python model's parents by its literal dbt.ref calls, so the design is read
+    # here rather than inside calcomics.dbt_io.read_group_design.
+    design = GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))
     from calcomics.transcriptomics.gsea import gsea_group_vs_rest
 
     collection = dbt.config.get("gsea_collection")
@@ -16,9 +20,9 @@ def model(dbt, session):
         dbt.ref("int_gene_list_members_resolved").filter(f"collection = '{collection}'")
     )
     groups = relation_to_pandas(
-        dbt.ref("dim_patients").filter("is_main_analysis_group and has_rnaseq")
-        .project("patient_id, calcification_group")
-    ).set_index("patient_id")["calcification_group"]
+        dbt.ref("int_patient_spine").filter("is_main_analysis_group and has_rnaseq")
+        .project("patient_id, group_key")
+    ).set_index("patient_id")["group_key"]
     expression = expression.loc[:, expression.columns.isin(groups.index)]
     result = gsea_group_vs_rest(
         expression,
@@ -26,6 +30,7 @@ def model(dbt, session):
         gene_sets_by_collection(members).get(collection, {}),
         n_perm=int(dbt.config.get("gsea_permutations")),
         seed=int(dbt.config.get("gsea_seed")),
+        design=design,
     )
-    result.insert(1, "collection", collection)
+    result.insert(3, "collection", collection)
     return result

@@ -53,7 +53,7 @@ import numba
 import numpy as np
 import pandas as pd
 
-from calcomics.groups import GROUPS
+from calcomics.design import GroupDesign
 
 __all__ = [
     "METRICS",
@@ -702,10 +702,22 @@ def gsea_phenotype(
     )  # fmt: skip
 
 
-def _group_order(groups: pd.Series) -> list:
+def _group_order(groups: pd.Series, design: GroupDesign | None) -> list:
+    """Groups to test: the design's keys present in ``groups`` (display order).
+
+    Without a design, the labels present, sorted. A label outside the design is an error:
+    "the rest" must be the other design groups, so the caller filters samples first.
+    """
     present = list(pd.unique(groups.dropna()))
-    known = [g for g in GROUPS if g in present]
-    return known + sorted((g for g in present if g not in known), key=str)
+    if design is None:
+        return sorted(present, key=str)
+    outside = sorted(str(g) for g in present if g not in design.keys)
+    if outside:
+        raise GseaInputError(
+            f"groups: label(s) {outside[:10]} are not groups of the design "
+            f"({list(design.keys)}); leave those samples out (missing label) first"
+        )
+    return [key for key in design.keys if key in present]
 
 
 def gsea_group_vs_rest(
@@ -714,14 +726,17 @@ def gsea_group_vs_rest(
     gene_sets: Mapping[str, Sequence[str]],
     n_perm: int = 1000,
     seed: int = 0,
+    design: GroupDesign | None = None,
     **kw,
 ) -> pd.DataFrame:
     """:func:`gsea_phenotype` of each group versus the rest, stacked.
 
-    Groups run in :data:`calcomics.groups.GROUPS` order (others after, sorted), each with
-    the same ``seed``; the result gains a leading ``calcification_group`` column.
-    Keyword arguments (``metric``, ``weight``, ``min_size``, ``max_size``, ``fdr_method``)
-    are passed on.
+    Groups run in the ``design``'s display order (the design's keys present in ``groups``;
+    without a design, the labels sorted), each with the same ``seed``, so a group's result
+    does not depend on the other groups' order. The rest of a group is every other sample
+    with a label. The result gains leading columns ``group_key``, ``n_group_samples`` and
+    ``n_rest_samples``. Keyword arguments (``metric``, ``weight``, ``min_size``,
+    ``max_size``, ``fdr_method``) are passed on.
     """
     unknown = set(kw) - {"metric", "weight", "min_size", "max_size", "fdr_method"}
     if unknown:
@@ -733,7 +748,7 @@ def gsea_group_vs_rest(
     _check_options(n_perm, seed, weight, min_size, max_size, metric, fdr_method)
     values_all = _check_expr(expr)
     aligned = _check_labels(expr, groups, "groups")
-    order = _group_order(aligned)
+    order = _group_order(aligned, design)
     if len(order) < 2:
         raise GseaInputError(f"groups: need at least two groups, got {order}")
     names, index = _member_index(expr.index, gene_sets, min_size, max_size)
@@ -747,6 +762,8 @@ def gsea_group_vs_rest(
             values, prepared, expr.index, is_pos, names, index,
             int(n_perm), int(seed), metric, float(weight), fdr_method,
         )  # fmt: skip
-        result.insert(0, "calcification_group", group)
+        result.insert(0, "group_key", group)
+        result.insert(1, "n_group_samples", np.int64(is_pos.sum()))
+        result.insert(2, "n_rest_samples", np.int64((~is_pos).sum()))
         frames.append(result)
     return pd.concat(frames, ignore_index=True)

@@ -1,25 +1,34 @@
--- GSEA of each main calcification group against the other two (Broad GSEA desktop
+-- GSEA of each main group against the rest of the main groups (Broad GSEA desktop
 -- defaults: signal-to-noise, weighted statistic, phenotype permutations, fixed seed).
 with gsea as (
     select * from {{ ref('int_gsea_group_vs_rest') }}
 ),
 
+comparison_groups as (
+    select * from {{ ref('int_comparison_groups') }}
+),
+
 final as (
     select
-        calcification_group,
-        collection,
-        gene_set,
-        cast(size as integer) as set_size,
-        es,
-        nes,
-        nominal_p,
-        fdr_q,
-        fwer_p,
-        cast(leading_edge_size as integer) as leading_edge_size,
-        leading_edge_genes,
-        cast(n_perm as integer) as n_permutations,
-        cast(seed as bigint) as seed
+        gsea.group_key,
+        comparison_groups.group_label,
+        cast(comparison_groups.group_order as integer) as group_order,
+        cast(gsea.n_group_samples as integer) as n_group_samples,
+        cast(gsea.n_rest_samples as integer) as n_rest_samples,
+        gsea.collection,
+        gsea.gene_set,
+        cast(gsea.size as integer) as set_size,
+        gsea.es,
+        gsea.nes,
+        gsea.nominal_p,
+        gsea.fdr_q,
+        gsea.fwer_p,
+        cast(gsea.leading_edge_size as integer) as leading_edge_size,
+        gsea.leading_edge_genes,
+        cast(gsea.n_perm as integer) as n_permutations,
+        cast(gsea.seed as bigint) as seed
     from gsea
+    inner join comparison_groups on gsea.group_key = comparison_groups.group_key
 )
 
 select * from final

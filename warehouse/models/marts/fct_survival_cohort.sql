@@ -1,30 +1,21 @@
 -- Every patient with the reason they are in or out of the relapse-free survival analysis
--- (Figure 2F: endocrine-treated patients of the three main groups with follow-up).
-with patients as (
-    select * from {{ ref('dim_patients') }}
+-- (Figure 2F); computed in int_survival_cohort.
+with survival_cohort as (
+    select * from {{ ref('int_survival_cohort') }}
 ),
 
 final as (
     select
         patient_id,
-        calcification_group,
+        group_key,
+        group_label,
+        cast(group_order as integer) as group_order,
         received_endocrine_therapy,
         rfs_months,
-        cast(had_relapse as integer) as rfs_event,
-        case
-            when not is_main_analysis_group then 'not in a main calcification group'
-            when not coalesce(received_endocrine_therapy, false)
-                then 'no endocrine therapy recorded'
-            when rfs_months is null or had_relapse is null then 'no follow-up recorded'
-        end as exclusion_reason,
-        coalesce(
-            is_main_analysis_group
-            and received_endocrine_therapy
-            and rfs_months is not null
-            and had_relapse is not null,
-            false
-        ) as is_included
-    from patients
+        rfs_event,
+        exclusion_reason,
+        is_included
+    from survival_cohort
 )
 
 select * from final
