@@ -2,9 +2,12 @@
 
 Tables (clinical, MAF, segments, metabolite annotation) and the headers of the wide matrices
 are checked with Great Expectations suites, run in an ephemeral context with analytics
-disabled. The cells of the wide matrices (up to millions of values) are checked with one
-vectorised pass per file instead of one expectation per sample column. Every failure, from
-either path, is reported in the same form: file, line, column, rule and offending values.
+disabled. The suites are built from the one raw-data vocabulary, the dbt source YAML
+(:mod:`calcomics.validation.vocabulary`): the same required columns, normalisation, allowed
+values, ranges and relationships that the dbt build tests. The cells of the wide matrices
+(up to millions of values) are checked with one vectorised pass per file instead of one
+expectation per sample column. Every failure, from either path, is reported in the same
+form: file, line, column, rule and offending values.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ import numpy as np
 import pandas as pd
 
 from calcomics.raw_layout import RAW_FILES
+from calcomics.validation.vocabulary import ColumnRules, Vocabulary, load_vocabulary, normalise
 
 MAX_EXAMPLES = 5
 HEADER_LINES = 1  # data row i (0-based) sits on file line i + 2
 
-CHROMOSOMES = {f"{p}{c}" for p in ("", "chr") for c in [*map(str, range(1, 25)), "X", "Y"]}
 NUMBER = r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$"
 INTEGER = r"^\s*[-+]?\d+\s*$"
 SAMPLE_NOT_IN_CLINICAL = "sample id not found among clinical.csv patient_id values"
@@ -206,7 +209,9 @@ def _line_mapper(skip: int):
 # --- suites per file -------------------------------------------------------------------
 
 
-def _column_expectations(gx, frame: pd.DataFrame, required: dict[str, dict]) -> list:
+def _column_expectations(
+    gx, frame: pd.DataFrame, required: dict[str, dict], with_numeric: bool = True
+) -> list:
     expectations = []
     for column, rules in required.items():
         if column not in frame.columns:
@@ -228,7 +233,7 @@ def _column_expectations(gx, frame: pd.DataFrame, required: dict[str, dict]) -> 
             expectations.append(
                 gx.expectations.ExpectColumnValuesToMatchRegex(column=column, regex=pattern)
             )
-        if "between" in rules:
+        if "between" in rules and with_numeric:
             low, high = rules["between"]
             expectations.append(
                 gx.expectations.ExpectColumnValuesToBeBetween(
@@ -262,118 +267,90 @@ def _without_numeric_suffix(failures: list[Failure]) -> list[Failure]:
     ]
 
 
-def clinical_rules() -> dict[str, dict]:
-    """Column rules of clinical.csv (values normalised as the staging model does)."""
-    return {
-        "patient_id": {"required": True, "unique": True},
-        "age_years": {"required": True, "numeric": "number", "between": (0, 120)},
-        "calcification_birads": {
-            "required": True, "in_set": {"none", "2", "3", "4A", "4B", "4C", "5"}
-        },
-        "breast_density": {"required": True, "in_set": {"a", "b", "c", "d"}},
-        "focal_asymmetry": {"required": True, "in_set": {"present", "absent"}},
-        "architectural_distortion": {"required": True, "in_set": {"present", "absent"}},
-        "tumor_size_cm": {"numeric": "number", "between": (0, 30)},
-        "lymph_node_status": {"required": True, "in_set": {"negative", "positive"}},
-        "lymphovascular_invasion": {"required": True, "in_set": {"present", "absent", "unknown"}},
-        "histological_grade": {"required": True, "in_set": {"I", "II", "III", "unknown"}},
-        "er_ihc_pct": {"numeric": "number", "between": (0, 100)},
-        "pr_ihc_pct": {"numeric": "number", "between": (0, 100)},
-        "ki67_ihc_pct": {"numeric": "number", "between": (0, 100)},
-        "her2_ihc": {"in_set": {"0", "1+", "2+"}},
-        "snf_subtype": {"in_set": {"SNF1", "SNF2", "SNF3", "SNF4"}},
-        "endocrine_therapy": {"in_set": {"yes", "no"}},
-        "rfs_months": {"numeric": "number", "between": (0, None)},
-        "rfs_event": {"in_set": {"0", "1"}},
-    }
+def column_rules(
+    rules: tuple[ColumnRules, ...], members: dict[tuple[str, str], set[str]]
+) -> dict[str, dict]:
+    """The vocabulary's rules of one table in the form the suites are built from.
 
-
-def _normalise_clinical(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same trimming and case rules as stg_raw__patients."""
-    out = frame.copy()
-    for column in out.columns:
-        out[column] = out[column].str.strip()
-    lower = ["breast_density", "focal_asymmetry", "architectural_distortion",
-             "lymph_node_status", "lymphovascular_invasion", "endocrine_therapy"]
-    for column in lower:
-        if column in out.columns:
-            out[column] = out[column].str.lower()
-    if "calcification_birads" in out.columns:
-        birads = out["calcification_birads"]
-        out["calcification_birads"] = birads.where(birads.str.lower() == "none", birads.str.upper())
-        out.loc[birads.str.lower() == "none", "calcification_birads"] = "none"
+    ``members`` holds the (normalised) values of the raw columns that ``member_of`` rules
+    point at, e.g. ``{("clinical", "patient_id"): {...}}``.
+    """
+    out: dict[str, dict] = {}
+    for rule in rules:
+        entry: dict = {}
+        if rule.required:
+            entry["required"] = True
+        if rule.unique:
+            entry["unique"] = True
+        if rule.accepted is not None:
+            entry["in_set"] = set(rule.accepted)
+        if rule.member_of is not None:
+            entry["in_set"] = members.get(rule.member_of, set())
+            entry["in_set_rule"] = _member_rule(*rule.member_of)
+        if rule.numeric is not None:
+            entry["numeric"] = rule.numeric
+        if rule.between is not None:
+            entry["between"] = rule.between
+        out[rule.name] = entry
     return out
 
 
-def maf_rules(patient_ids: set[str]) -> dict[str, dict]:
-    return {
-        "Hugo_Symbol": {"required": True},
-        "Chromosome": {"required": True, "in_set": CHROMOSOMES},
-        "Start_Position": {"required": True, "numeric": "integer", "between": (1, None)},
-        "End_Position": {"required": True, "numeric": "integer", "between": (1, None)},
-        "Reference_Allele": {"required": True},
-        "Tumor_Seq_Allele2": {"required": True},
-        "Variant_Classification": {"required": True},
-        "Variant_Type": {
-            "required": True, "in_set": {"SNP", "DNP", "TNP", "ONP", "INS", "DEL", "CNV"}
-        },
-        "Tumor_Sample_Barcode": {
-            "required": True, "in_set": patient_ids, "in_set_rule": SAMPLE_NOT_IN_CLINICAL
-        },
-        "t_ref_count": {"numeric": "integer", "between": (0, None)},
-        "t_alt_count": {"numeric": "integer", "between": (0, None)},
-        "HGVSp_Short": {},
-        "Trinucleotide_Context": {},
-    }
+def _member_rule(table: str, column: str) -> str:
+    if (table, column) == ("clinical", "patient_id"):
+        return SAMPLE_NOT_IN_CLINICAL
+    return f"value not found among {RAW_FILES[table]} {column} values"
 
 
-def segment_rules(patient_ids: set[str]) -> dict[str, dict]:
-    return {
-        "SampleID": {
-            "required": True, "in_set": patient_ids, "in_set_rule": SAMPLE_NOT_IN_CLINICAL
-        },
-        "Chromosome": {"required": True, "in_set": CHROMOSOMES},
-        "Start_position": {"required": True, "numeric": "integer", "between": (0, None)},
-        "End_position": {"required": True, "numeric": "integer", "between": (0, None)},
-        "total_cn": {"required": True, "numeric": "integer", "between": (0, None)},
-        "A_cn": {"required": True, "numeric": "integer", "between": (0, None)},
-        "B_cn": {"required": True, "numeric": "integer", "between": (0, None)},
-        "ploidy": {"numeric": "number", "between": (0, None)},
-    }
+def pair_rules(rules: tuple[ColumnRules, ...]) -> tuple[tuple[str, str], ...]:
+    """``(column, other)`` pairs where ``column`` must be >= ``other`` on every row."""
+    return tuple((r.name, r.not_less_than) for r in rules if r.not_less_than is not None)
 
 
-def annotation_rules() -> dict[str, dict]:
-    return {
-        "feature_id": {"required": True, "unique": True},
-        "feature_name": {"required": True},
-        "platform": {"required": True, "in_set": {"lipidomics", "polar"}},
-        "metabolite_class": {},
-        "kegg_compound_id": {},
-        "lipid_subclass": {},
-    }
+def normalise_table(frame: pd.DataFrame, rules: tuple[ColumnRules, ...]) -> pd.DataFrame:
+    """Apply each column's normalisation, as the staging model does before the dbt tests.
+
+    Numeric columns are read as numbers by the warehouse, so surrounding spaces are ignored.
+    """
+    out = frame.copy()
+    for rule in rules:
+        if rule.name not in out.columns:
+            continue
+        how = rule.normalise if rule.normalise or rule.numeric is None else "trim"
+        out[rule.name] = normalise(out[rule.name], how)
+    return out
 
 
-def _check_table(
-    suites: _Suites, report: ValidationReport, path: Path, sep: str, rules: dict[str, dict],
-    normalise=None, pair_rules: tuple[tuple[str, str], ...] = (),
-) -> pd.DataFrame | None:
-    frame, failure, skip = _read_text_table(path, sep)
-    report.checked_files.append(path.name)
-    if failure is not None:
-        report.failures.append(failure)
-        return None
-    if normalise is not None:
-        frame = normalise(frame)
-    pairs = [(a, b) for a, b in pair_rules if {a, b} <= set(frame.columns)]
+def table_expectations(
+    gx, frame: pd.DataFrame, vocabulary_rules: tuple[ColumnRules, ...],
+    members: dict[tuple[str, str], set[str]],
+) -> tuple[pd.DataFrame, list]:
+    """The suite of one normalised table and the frame (with numeric copies) it runs on."""
+    rules = column_rules(vocabulary_rules, members)
+    pairs = [(a, b) for a, b in pair_rules(vocabulary_rules) if {a, b} <= set(frame.columns)]
     checked = _with_numeric_copies(frame, rules, [c for pair in pairs for c in pair])
-    expectations = _column_expectations(suites.gx, checked, rules)
+    expectations = _column_expectations(gx, checked, rules)
     expectations += [
-        suites.gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+        gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A=column_a + NUMERIC_SUFFIX, column_B=column_b + NUMERIC_SUFFIX,
             or_equal=True, ignore_row_if="either_value_is_missing",
         )
         for column_a, column_b in pairs
     ]
+    return checked, expectations
+
+
+def _check_table(
+    suites: _Suites, report: ValidationReport, path: Path, sep: str,
+    vocabulary_rules: tuple[ColumnRules, ...], members: dict[tuple[str, str], set[str]],
+) -> pd.DataFrame | None:
+    """Check one table; returns it normalised (``None`` when it cannot be parsed)."""
+    frame, failure, skip = _read_text_table(path, sep)
+    report.checked_files.append(path.name)
+    if failure is not None:
+        report.failures.append(failure)
+        return None
+    frame = normalise_table(frame, vocabulary_rules)
+    checked, expectations = table_expectations(suites.gx, frame, vocabulary_rules, members)
     report.n_expectations += len(expectations)
     results = suites.run(re.sub(r"\W", "_", path.stem), checked, expectations)
     report.failures.extend(
@@ -383,11 +360,12 @@ def _check_table(
 
 
 def _check_matrix(
-    suites: _Suites, report: ValidationReport, path: Path, id_column: str,
+    suites: _Suites, report: ValidationReport, path: Path, id_rule: ColumnRules,
     patient_ids: set[str], known_features: set[str] | None,
 ) -> None:
     """Header and id column with GX; every cell numeric and >= 0 with one vectorised pass."""
     report.checked_files.append(path.name)
+    id_column = id_rule.name
     try:
         frame = pd.read_csv(path, sep="\t", engine="c", low_memory=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
@@ -419,10 +397,9 @@ def _check_matrix(
         ),
     ]
     ids = frame[[id_column]].astype(str).where(frame[[id_column]].notna())
-    id_expectations = [
-        suites.gx.expectations.ExpectColumnValuesToNotBeNull(column=id_column),
-        suites.gx.expectations.ExpectColumnValuesToBeUnique(column=id_column),
-    ]
+    id_expectations = _column_expectations(
+        suites.gx, ids, column_rules((id_rule,), {}), with_numeric=False
+    )
     if known_features is not None:
         id_expectations.append(
             suites.gx.expectations.ExpectColumnValuesToBeInSet(
@@ -481,9 +458,19 @@ def _matrix_cell_failures(frame: pd.DataFrame, file: str) -> list[Failure]:
     return failures
 
 
-def validate_raw_dir(raw_dir: Path) -> ValidationReport:
-    """Check every raw file in ``raw_dir``; never raises for bad data (see the report)."""
+def validate_raw_dir(raw_dir: Path, project_dir: Path | None = None) -> ValidationReport:
+    """Check every raw file in ``raw_dir``; never raises for bad data (see the report).
+
+    Parameters
+    ----------
+    raw_dir : Path
+        Folder holding the raw files of :data:`calcomics.raw_layout.RAW_FILES`.
+    project_dir : Path, optional
+        dbt project whose ``_raw__sources.yml`` holds the rules; default the packaged copy
+        of the same rules (:func:`calcomics.validation.vocabulary.packaged_vocabulary`).
+    """
     raw_dir = Path(raw_dir)
+    vocabulary: Vocabulary = load_vocabulary(project_dir)
     report = ValidationReport(raw_dir=raw_dir)
     missing = [name for name in RAW_FILES.values() if not (raw_dir / name).is_file()]
     for name in missing:
@@ -492,31 +479,28 @@ def validate_raw_dir(raw_dir: Path) -> ValidationReport:
         return report
 
     suites = _Suites()
-    clinical = _check_table(
-        suites, report, raw_dir / RAW_FILES["clinical"], ",", clinical_rules(),
-        normalise=_normalise_clinical,
-    )
-    patient_ids: set[str] = set()
-    if clinical is not None and "patient_id" in clinical.columns:
-        patient_ids = set(clinical["patient_id"].dropna())
-
-    if RAW_FILES["mutations"] not in missing:
-        _check_table(suites, report, raw_dir / RAW_FILES["mutations"], "\t",
-                     maf_rules(patient_ids), pair_rules=(("End_Position", "Start_Position"),))
-    if RAW_FILES["segments"] not in missing:
-        _check_table(suites, report, raw_dir / RAW_FILES["segments"], "\t",
-                     segment_rules(patient_ids), pair_rules=(("End_position", "Start_position"),))
-    known_features = None
-    if RAW_FILES["metabolite_annotation"] not in missing:
-        annotation = _check_table(suites, report, raw_dir / RAW_FILES["metabolite_annotation"],
-                                  "\t", annotation_rules())
-        if annotation is not None and "feature_id" in annotation.columns:
-            known_features = set(annotation["feature_id"].dropna())
+    members: dict[tuple[str, str], set[str]] = {}
+    for table, sep in (("clinical", ","), ("mutations", "\t"), ("segments", "\t"),
+                       ("metabolite_annotation", "\t")):
+        if RAW_FILES[table] in missing:
+            continue
+        frame = _check_table(suites, report, raw_dir / RAW_FILES[table], sep,
+                             vocabulary[table], members)
+        for rule in vocabulary[table]:
+            if frame is not None and rule.name in frame.columns:
+                members[(table, rule.name)] = set(frame[rule.name].dropna())
+    patient_ids = members.get(("clinical", "patient_id"), set())
+    known_features = members.get(("metabolite_annotation", "feature_id"))
     if RAW_FILES["expression"] not in missing:
-        _check_matrix(suites, report, raw_dir / RAW_FILES["expression"], "gene_symbol",
-                      patient_ids, None)
+        _check_matrix(suites, report, raw_dir / RAW_FILES["expression"],
+                      _id_rule(vocabulary, "expression"), patient_ids, None)
     for table in ("lipidomics", "polar_metabolomics"):
         if RAW_FILES[table] not in missing:
-            _check_matrix(suites, report, raw_dir / RAW_FILES[table], "feature_id",
-                          patient_ids, known_features)
+            _check_matrix(suites, report, raw_dir / RAW_FILES[table],
+                          _id_rule(vocabulary, table), patient_ids, known_features)
     return report
+
+
+def _id_rule(vocabulary: Vocabulary, table: str) -> ColumnRules:
+    """The first (id) column of a wide matrix; its other columns are samples."""
+    return vocabulary[table][0]

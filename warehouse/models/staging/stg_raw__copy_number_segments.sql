@@ -1,11 +1,12 @@
+-- Codes read through raw_column() (normalisation from _raw__sources.yml meta).
 with source as (
     select * from {{ source('raw', 'segments') }}
 ),
 
 renamed as (
     select
-        trim(SampleID) as sample_id,
-        {{ normalise_chromosome('Chromosome') }} as chromosome,
+        {{ raw_column('segments', 'SampleID') }} as sample_id,
+        {{ raw_column('segments', 'Chromosome') }} as chromosome,
         Start_position as start_position,
         End_position as end_position,
         total_cn as total_copy_number,

@@ -1,12 +1,13 @@
+-- Codes read through raw_column() (normalisation from _raw__sources.yml meta).
 with source as (
     select * from {{ source('raw', 'mutations') }}
 ),
 
 renamed as (
     select
-        trim(Tumor_Sample_Barcode) as sample_id,
-        trim(Hugo_Symbol) as gene_symbol,
-        {{ normalise_chromosome('Chromosome') }} as chromosome,
+        {{ raw_column('mutations', 'Tumor_Sample_Barcode') }} as sample_id,
+        {{ raw_column('mutations', 'Hugo_Symbol') }} as gene_symbol,
+        {{ raw_column('mutations', 'Chromosome') }} as chromosome,
         Start_Position as start_position,
         End_Position as end_position,
         Reference_Allele as reference_allele,
@@ -16,7 +17,7 @@ renamed as (
         t_ref_count as tumor_ref_reads,
         t_alt_count as tumor_alt_reads,
         nullif(HGVSp_Short, '') as protein_change,
-        nullif(upper(Trinucleotide_Context), '') as trinucleotide_context
+        nullif({{ raw_column('mutations', 'Trinucleotide_Context') }}, '') as trinucleotide_context
     from source
 )
 
