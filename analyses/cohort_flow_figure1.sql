@@ -1,10 +1,12 @@
--- Figure 1: patients and omics layers per calcification group, with exclusions visible.
+-- Figure 1: patients and omics layers per group of the active grouping (for the paper: the
+-- calcification groups), with exclusions from the main analysis visible.
 with cohort_flow as (
     select * from {{ ref('rpt_cohort_flow') }}
 )
 
 select
-    calcification_group_label,
+    group_key,
+    group_label,
     is_main_analysis_group,
     exclusion_reason,
     n_patients,
@@ -14,4 +16,4 @@ select
     n_lipidomics,
     n_polar_metabolomics
 from cohort_flow
-order by calcification_group_order
+order by group_order asc nulls last, exclusion_reason asc

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.table1 import categorical_tests, continuous_tests
+from calcomics.design import GroupDesign
+from calcomics.table1 import categorical_tests, contingency_tables, continuous_tests
 
 PUBLISHED = {  # rows = categories, columns = negative, probably benign, high suspicion
     "breast_density": ([[8, 4, 1], [7, 1, 0], [54, 54, 66], [34, 31, 33]], 0.011),
@@ -19,6 +20,7 @@ PUBLISHED = {  # rows = categories, columns = negative, probably benign, high su
     "histological_grade": ([[4, 1, 1], [67, 67, 64], [24, 18, 32], [8, 4, 3]], 0.183),
 }
 GROUPS = ["negative", "probably_benign", "high_suspicion"]
+DESIGN = GroupDesign(tuple(GROUPS), ("Negative", "Probably benign", "High suspicion"))
 
 
 def _long_counts(tables: dict[str, list[list[int]]]) -> pd.DataFrame:
@@ -27,13 +29,13 @@ def _long_counts(tables: dict[str, list[list[int]]]) -> pd.DataFrame:
         for i, counts in enumerate(table):
             for group, n in zip(GROUPS, counts, strict=True):
                 rows.append((characteristic, f"c{i}", group, n))
-    return pd.DataFrame(rows, columns=["characteristic", "category_code", "calcification_group",
+    return pd.DataFrame(rows, columns=["characteristic", "category_code", "group_key",
                                        "n_patients"])
 
 
 @pytest.fixture(scope="module")
 def tests_on_published() -> pd.DataFrame:
-    return categorical_tests(_long_counts({k: v[0] for k, v in PUBLISHED.items()}))
+    return categorical_tests(_long_counts({k: v[0] for k, v in PUBLISHED.items()}), DESIGN)
 
 
 @pytest.mark.parametrize("characteristic", list(PUBLISHED))
@@ -58,14 +60,14 @@ def test_fisher_is_exact_and_differs_from_the_caption_claim(tests_on_published):
 def test_empty_category_is_left_out_of_chisq():
     with_empty = _long_counts({"grade": [[4, 6, 1], [0, 0, 0], [10, 8, 12]]})
     without = _long_counts({"grade": [[4, 6, 1], [10, 8, 12]]})
-    a = categorical_tests(with_empty).set_index("test_name")["p_value"]
-    b = categorical_tests(without).set_index("test_name")["p_value"]
+    a = categorical_tests(with_empty, DESIGN).set_index("test_name")["p_value"]
+    b = categorical_tests(without, DESIGN).set_index("test_name")["p_value"]
     assert a["pearson_chisq"] == pytest.approx(b["pearson_chisq"], rel=1e-12)
     assert a["fisher_exact"] == pytest.approx(b["fisher_exact"], rel=1e-12)
 
 
 def test_single_category_is_not_testable():
-    result = categorical_tests(_long_counts({"lvi": [[5, 6, 7], [0, 0, 0]]}))
+    result = categorical_tests(_long_counts({"lvi": [[5, 6, 7], [0, 0, 0]]}), DESIGN)
     chisq = result[result["test_name"] == "pearson_chisq"].iloc[0]
     assert chisq["method"] == "not_testable" and math.isnan(chisq["p_value"])
 
@@ -75,10 +77,47 @@ def test_kruskal_wallis_matches_r_on_a_known_case():
     # Kruskal-Wallis chi-squared = 0.77143, df = 2, p-value = 0.68
     values = [2.9, 3.0, 2.5, 2.6, 3.2, 3.8, 2.7, 4.0, 2.4, 2.8, 3.4, 3.7, 2.2, 2.0]
     groups = ["negative"] * 5 + ["probably_benign"] * 4 + ["high_suspicion"] * 5
-    patients = pd.DataFrame({"calcification_group": groups})
+    patients = pd.DataFrame({"group_key": groups})
     for column in ["age_years", "tumor_size_cm", "er_ihc_pct", "pr_ihc_pct", "ki67_ihc_pct"]:
         patients[column] = np.array(values)
-    result = continuous_tests(patients).iloc[0]
+    result = continuous_tests(patients, DESIGN).iloc[0]
     assert result["statistic"] == pytest.approx(0.771428571428571, rel=1e-9)
     assert result["df"] == 2
     assert result["p_value"] == pytest.approx(0.679961, rel=1e-5)
+
+
+def test_groups_come_from_the_design_in_display_order():
+    # Any keys work; the design orders the table's columns, and other groups are ignored.
+    design = GroupDesign(("b", "a", "c", "d"), ("B", "A", "C", "D"))
+    counts = pd.DataFrame(
+        [("x", "yes", "a", 3), ("x", "yes", "b", 1), ("x", "no", "c", 2),
+         ("x", "no", "d", 5), ("x", "yes", "excluded", 9)],
+        columns=["characteristic", "category_code", "group_key", "n_patients"],
+    )
+    table = contingency_tables(counts, design)["x"]
+    assert list(table.columns) == ["b", "a", "c", "d"]
+    assert table.loc["yes"].tolist() == [1, 3, 0, 0]
+    assert table.loc["no"].tolist() == [0, 0, 2, 5]
+    from scipy.stats import chi2_contingency
+
+    expected = chi2_contingency(table.to_numpy(), correction=False)
+    chisq = categorical_tests(counts, design).set_index("test_name").loc["pearson_chisq"]
+    assert chisq["p_value"] == pytest.approx(expected.pvalue, rel=1e-12)
+    assert chisq["df"] == 3
+
+
+def test_kruskal_wallis_over_all_main_groups_and_empty_groups_left_out():
+    from scipy.stats import kruskal
+
+    rng = np.random.default_rng(3)
+    design = GroupDesign(("g1", "g2", "g3", "g4"), ("G1", "G2", "G3", "G4"))
+    groups = ["g1"] * 8 + ["g2"] * 6 + ["g3"] * 7 + ["g4"] * 5 + ["other"] * 4
+    patients = pd.DataFrame({"group_key": groups, "age_years": rng.normal(50, 9, len(groups))})
+    result = continuous_tests(patients, design, ("age_years",)).iloc[0]
+    main = patients[patients["group_key"] != "other"]
+    expected = kruskal(*[g["age_years"] for _, g in main.groupby("group_key")])
+    assert result["p_value"] == pytest.approx(expected.pvalue, rel=1e-12)
+    assert result["df"] == 3
+    only_one = patients.assign(age_years=np.where(patients["group_key"] == "g1", 1.0, np.nan))
+    single = continuous_tests(only_one, design, ("age_years",)).iloc[0]
+    assert single["method"] == "not_testable" and math.isnan(single["p_value"])

@@ -1,9 +1,11 @@
 """Statistics of the study's Table 1 (clinicopathological characteristics by group).
 
 For each categorical characteristic the table is tested as the paper shows it (Unknown
-categories included) with Fisher's exact test (R ``fisher.test`` semantics, exact r×c) and
-Pearson's chi-square test (R ``chisq.test``); continuous characteristics get the
-Kruskal–Wallis test (R ``kruskal.test``).
+categories included) over all main groups of the active grouping with Fisher's exact test
+(R ``fisher.test`` semantics, exact r×c) and Pearson's chi-square test (R ``chisq.test``);
+continuous characteristics get the Kruskal–Wallis test (R ``kruskal.test``) over all main
+groups. The groups come from a :class:`calcomics.design.GroupDesign`; nothing here names a
+group.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from calcomics.groups import MAIN_GROUPS
+from calcomics.design import GroupDesign
 from calcomics.stats import chisq_test, fisher_exact, kruskal_test
 
 CONTINUOUS_CHARACTERISTICS: tuple[str, ...] = (
@@ -24,18 +26,34 @@ CONTINUOUS_CHARACTERISTICS: tuple[str, ...] = (
 TEST_COLUMNS = ["characteristic", "test_name", "statistic", "df", "p_value", "method"]
 
 
-def contingency_tables(counts: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Category × group count tables from the long ``int_table1_category_counts`` frame."""
+def contingency_tables(counts: pd.DataFrame, design: GroupDesign) -> dict[str, pd.DataFrame]:
+    """Category × main-group count tables from the long ``int_table1_category_counts`` frame.
+
+    Parameters
+    ----------
+    counts
+        Columns characteristic, category_code, group_key, n_patients.
+    design
+        The main groups; they are the table's columns in display order (a group without a
+        row counts 0), rows of other groups are ignored.
+
+    Returns
+    -------
+    dict
+        Characteristic → categories × groups frame of counts.
+    """
+    main = counts[counts["group_key"].isin(design.keys)]
     tables = {}
-    for characteristic, rows in counts.groupby("characteristic", sort=False):
+    for characteristic in counts["characteristic"].drop_duplicates():
+        rows = main[main["characteristic"] == characteristic]
         table = rows.pivot_table(
             index="category_code",
-            columns="calcification_group",
+            columns="group_key",
             values="n_patients",
             aggfunc="sum",
             fill_value=0,
         )
-        tables[str(characteristic)] = table.reindex(columns=list(MAIN_GROUPS), fill_value=0)
+        tables[str(characteristic)] = table.reindex(columns=list(design.keys), fill_value=0)
     return tables
 
 
@@ -53,26 +71,54 @@ def _pearson_chisq(table: np.ndarray) -> tuple[float, float | None, float, str]:
     return result.statistic, result.df, result.p_value, "asymptotic"
 
 
-def categorical_tests(counts: pd.DataFrame) -> pd.DataFrame:
-    """Fisher's exact and Pearson's chi-square p per categorical characteristic."""
+def categorical_tests(counts: pd.DataFrame, design: GroupDesign) -> pd.DataFrame:
+    """Fisher's exact and Pearson's chi-square p per categorical characteristic.
+
+    Each characteristic's categories × main-groups table (:func:`contingency_tables`) is
+    tested as a whole. Returns :data:`TEST_COLUMNS`, two rows per characteristic.
+    """
     rows = []
-    for characteristic, table in contingency_tables(counts).items():
+    for characteristic, table in contingency_tables(counts, design).items():
         fisher = fisher_exact(table.to_numpy())
         rows.append((characteristic, "fisher_exact", None, None, fisher.p_value, fisher.method))
         rows.append((characteristic, "pearson_chisq", *_pearson_chisq(table.to_numpy())))
     return pd.DataFrame(rows, columns=TEST_COLUMNS)
 
 
-def continuous_tests(patients: pd.DataFrame) -> pd.DataFrame:
-    """Kruskal–Wallis p across the three main groups per continuous characteristic."""
-    main = patients[patients["calcification_group"].isin(MAIN_GROUPS)]
+def continuous_tests(
+    patients: pd.DataFrame,
+    design: GroupDesign,
+    characteristics: tuple[str, ...] = CONTINUOUS_CHARACTERISTICS,
+) -> pd.DataFrame:
+    """Kruskal–Wallis p across the main groups per continuous characteristic.
+
+    Parameters
+    ----------
+    patients
+        One row per patient with group_key and the characteristic columns; patients outside
+        the main groups and missing values are ignored.
+    design
+        The main groups compared.
+    characteristics
+        Columns tested.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`TEST_COLUMNS`, one row per characteristic. Groups without a value are left
+        out; with fewer than two non-empty groups the row says ``not_testable`` (p NaN).
+    """
+    main = patients[patients["group_key"].isin(design.keys)]
     rows = []
-    for characteristic in CONTINUOUS_CHARACTERISTICS:
-        groups = [
-            main.loc[main["calcification_group"] == g, characteristic].dropna().to_numpy(float)
-            for g in MAIN_GROUPS
-        ]
-        result = kruskal_test(*groups)
+    for characteristic in characteristics:
+        values = main[characteristic].astype(float)
+        groups = [values[main["group_key"] == key].dropna().to_numpy(float) for key in design.keys]
+        present = [g for g in groups if len(g)]
+        if len(present) < 2:
+            rows.append((characteristic, "kruskal_wallis", float("nan"), None, float("nan"),
+                         "not_testable"))
+            continue
+        result = kruskal_test(*present)
         rows.append(
             (characteristic, "kruskal_wallis", result.statistic, result.df, result.p_value,
              "asymptotic")
@@ -80,9 +126,14 @@ def continuous_tests(patients: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TEST_COLUMNS)
 
 
-def table1_tests(counts: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
+def table1_tests(
+    counts: pd.DataFrame, patients: pd.DataFrame, design: GroupDesign
+) -> pd.DataFrame:
     """All Table 1 tests in one long frame (one row per characteristic and test)."""
-    tests = pd.concat([categorical_tests(counts), continuous_tests(patients)], ignore_index=True)
+    tests = pd.concat(
+        [categorical_tests(counts, design), continuous_tests(patients, design)],
+        ignore_index=True,
+    )
     tests["statistic"] = tests["statistic"].astype(float)
     tests["df"] = tests["df"].astype("Int64")
     return tests

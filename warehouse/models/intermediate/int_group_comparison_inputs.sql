@@ -1,35 +1,37 @@
--- Every continuous per-patient feature compared across calcification groups, in long form:
--- clinical (Figure 2A/D/E), genomic (Figure 3), transcriptomic scores (Figure 4D-H).
+-- Every continuous per-patient feature compared across the main groups, in long form, with
+-- the patient's group: clinical (Figure 2A/D/E), genomic (Figure 3), transcriptomic scores
+-- (Figure 4D-H). Reads intermediate models only (no mart); main-analysis patients only.
 with patients as (
-    select * from {{ ref('dim_patients') }}
+    select * from {{ ref('int_patient_spine') }}
+    where is_main_analysis_group
 ),
 
 tumor_mutational_burden as (
-    select * from {{ ref('fct_tumor_mutational_burden') }}
+    select * from {{ ref('int_tumor_mutational_burden') }}
 ),
 
 cin_scores as (
-    select * from {{ ref('fct_cin_scores') }}
+    select * from {{ ref('int_cin_scores') }}
 ),
 
 hrd_scores as (
-    select * from {{ ref('fct_hrd_scores') }}
+    select * from {{ ref('int_hrd_scores') }}
 ),
 
 signature_exposures as (
-    select * from {{ ref('fct_mutational_signatures') }}
+    select * from {{ ref('int_signature_exposures') }}
 ),
 
 pathway_scores as (
-    select * from {{ ref('fct_pathway_scores') }}
+    select * from {{ ref('int_pathway_scores') }}
 ),
 
-immune_infiltration as (
-    select * from {{ ref('fct_immune_infiltration') }}
+collections as (
+    select * from {{ ref('gene_set_collections') }}
 ),
 
 treatment_scores as (
-    select * from {{ ref('fct_treatment_scores') }}
+    select * from {{ ref('int_treatment_scores') }}
 ),
 
 clinical_long as (
@@ -47,23 +49,34 @@ clinical_long as (
     into name feature value feature_value
 ),
 
-treatment_long as (
+hrd_long as (
     unpivot (
         select
             sample_id,
-            set_index,
-            cdk46_sensitivity_score,
-            endocrine_sensitivity_score
-        from treatment_scores
+            hrd_loh,
+            tai,
+            lst,
+            hrd_sum
+        from hrd_scores
     )
-    on set_index, cdk46_sensitivity_score, endocrine_sensitivity_score
+    on hrd_loh, tai, lst, hrd_sum
     into name feature value feature_value
 ),
 
-hrd_long as (
-    unpivot hrd_scores
-    on hrd_loh, tai, lst, hrd_sum
-    into name feature value feature_value
+-- The pathway collections feed the pathway families, the Bindea immune cell types the
+-- immune-infiltration family, as the gene_set_collections seed assigns them.
+collection_scores as (
+    select
+        case collections.scored_in
+            when 'fct_immune_infiltration' then 'immune_infiltration'
+            else 'pathway_' || pathway_scores.collection
+        end as feature_family,
+        pathway_scores.gene_set as feature,
+        pathway_scores.sample_id,
+        pathway_scores.score
+    from pathway_scores
+    inner join collections on pathway_scores.collection = collections.collection
+    where collections.scored_in in ('fct_pathway_scores', 'fct_immune_infiltration')
 ),
 
 feature_values as (
@@ -71,14 +84,14 @@ feature_values as (
         'genomic' as feature_family,
         'tmb_per_mb' as feature,
         sample_id as patient_id,
-        tmb_per_mb as feature_value
+        cast(tmb_per_mb as double) as feature_value
     from tumor_mutational_burden
     union all
     select
         'genomic' as feature_family,
         'cin_score' as feature,
         sample_id as patient_id,
-        cin_score as feature_value
+        cast(cin_score as double) as feature_value
     from cin_scores
     union all
     select
@@ -92,7 +105,7 @@ feature_values as (
         'mutational_signature' as feature_family,
         signature || '_proportion' as feature,
         sample_id as patient_id,
-        proportion as feature_value
+        cast(proportion as double) as feature_value
     from signature_exposures
     union all
     select
@@ -103,25 +116,18 @@ feature_values as (
     from clinical_long
     union all
     select
-        'pathway_' || collection as feature_family,
-        gene_set as feature,
+        feature_family,
+        feature,
         sample_id as patient_id,
-        score as feature_value
-    from pathway_scores
-    union all
-    select
-        'immune_infiltration' as feature_family,
-        cell_type as feature,
-        sample_id as patient_id,
-        infiltration_score as feature_value
-    from immune_infiltration
+        cast(score as double) as feature_value
+    from collection_scores
     union all
     select
         'treatment_score' as feature_family,
-        feature,
+        score_name as feature,
         sample_id as patient_id,
-        feature_value
-    from treatment_long
+        cast(score as double) as feature_value
+    from treatment_scores
 ),
 
 final as (
@@ -129,7 +135,7 @@ final as (
         feature_values.feature_family,
         feature_values.feature,
         feature_values.patient_id,
-        patients.calcification_group,
+        patients.group_key,
         feature_values.feature_value
     from feature_values
     inner join patients on feature_values.patient_id = patients.patient_id

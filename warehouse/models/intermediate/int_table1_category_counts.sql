@@ -1,10 +1,8 @@
--- Patients per Table 1 characteristic, category and main calcification group (long form).
--- Every layout category appears for every group, with 0 when no patient falls in it.
+-- Patients per Table 1 characteristic, category and main group of the active grouping (long
+-- form). Every layout category appears for every main group, with 0 when no patient falls in
+-- it.
 with patients as (
-    select
-        *,
-        group_key as calcification_group
-    from {{ ref('int_patient_spine') }}
+    select * from {{ ref('int_patient_spine') }}
     where is_main_analysis_group
 ),
 
@@ -13,8 +11,9 @@ layout as (
 ),
 
 main_groups as (
-    select distinct
-        group_key as calcification_group,
+    select
+        group_key,
+        group_label,
         group_order
     from {{ ref('int_comparison_groups') }}
     where is_main_analysis_group
@@ -24,7 +23,7 @@ patient_categories as (
     unpivot (
         select
             patient_id,
-            calcification_group,
+            group_key,
             breast_density_code as breast_density,
             focal_asymmetry,
             architectural_distortion,
@@ -42,18 +41,18 @@ observed_counts as (
     select
         characteristic,
         category_code,
-        calcification_group,
+        group_key,
         count(*) as n_patients
     from patient_categories
-    group by characteristic, category_code, calcification_group
+    group by characteristic, category_code, group_key
 ),
 
 group_sizes as (
     select
-        calcification_group,
+        group_key,
         count(*) as n_group
     from patients
-    group by calcification_group
+    group by group_key
 ),
 
 layout_by_group as (
@@ -64,7 +63,8 @@ layout_by_group as (
         layout.category_code,
         layout.category_label,
         layout.category_order,
-        main_groups.calcification_group,
+        main_groups.group_key,
+        main_groups.group_label,
         main_groups.group_order
     from layout
     cross join main_groups
@@ -78,7 +78,8 @@ final as (
         layout_by_group.category_code,
         layout_by_group.category_label,
         layout_by_group.category_order,
-        layout_by_group.calcification_group,
+        layout_by_group.group_key,
+        layout_by_group.group_label,
         layout_by_group.group_order,
         coalesce(observed_counts.n_patients, 0) as n_patients,
         coalesce(group_sizes.n_group, 0) as n_group
@@ -87,9 +88,9 @@ final as (
         on
             layout_by_group.characteristic = observed_counts.characteristic
             and layout_by_group.category_code = observed_counts.category_code
-            and layout_by_group.calcification_group = observed_counts.calcification_group
+            and layout_by_group.group_key = observed_counts.group_key
     left join group_sizes
-        on layout_by_group.calcification_group = group_sizes.calcification_group
+        on layout_by_group.group_key = group_sizes.group_key
 )
 
 select * from final

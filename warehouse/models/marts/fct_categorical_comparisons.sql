@@ -1,5 +1,6 @@
--- Categorical features across the three main calcification groups: counts, percentages of
--- the group and of the level, and the exact Fisher p of the levels x groups table.
+-- Categorical features across the main groups of the active grouping: one row per
+-- comparison, level and main group with counts, percentages of the group and of the level,
+-- and the exact Fisher p of the levels x all-main-groups table (repeated on its rows).
 with comparisons as (
     select * from {{ ref('int_categorical_comparisons') }}
 ),
@@ -8,7 +9,9 @@ final as (
     select
         comparison,
         category_level,
-        calcification_group,
+        group_key,
+        group_label,
+        cast(group_order as integer) as group_order,
         cast(n as integer) as n,
         cast(group_total as integer) as group_total,
         cast(level_total as integer) as level_total,

@@ -1,4 +1,6 @@
--- One tidy table of group comparisons for every continuous feature (see int_group_comparisons).
+-- One tidy table of group comparisons for every continuous feature (see
+-- int_group_comparisons): one row per feature and pair of main groups (Wilcoxon) and one per
+-- feature across all main groups (Kruskal-Wallis).
 with comparisons as (
     select * from {{ ref('int_group_comparisons') }}
 ),
@@ -8,10 +10,14 @@ final as (
         feature_family,
         feature,
         test,
-        group_a,
-        group_b,
+        comparison_scope,
+        group_a_key,
+        group_a_label,
+        group_b_key,
+        group_b_label,
         cast(n_a as integer) as n_a,
         cast(n_b as integer) as n_b,
+        cast(n_tested as integer) as n_tested,
         median_a,
         median_b,
         statistic,

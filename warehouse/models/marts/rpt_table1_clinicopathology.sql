@@ -1,14 +1,23 @@
--- The study's Table 1: counts and % per main calcification group, group medians and p-values.
--- p-values are computed on each table as shown (Unknown categories included).
+-- The study's Table 1 in long form: one row per table row and main group of the active
+-- grouping, with n, % of the group and the group median, and the characteristic's p-values
+-- over all main groups repeated on each of its rows. p-values are computed on each table as
+-- shown (Unknown categories included). analyses/table1_clinicopathology.sql pivots it back
+-- to the printed layout.
 with category_counts as (
     select * from {{ ref('int_table1_category_counts') }}
 ),
 
 patients as (
+    select * from {{ ref('int_patient_spine') }}
+    where is_main_analysis_group
+),
+
+main_groups as (
     select
-        *,
-        group_key as calcification_group
-    from {{ ref('int_patient_spine') }}
+        group_key,
+        group_label,
+        group_order
+    from {{ ref('int_comparison_groups') }}
     where is_main_analysis_group
 ),
 
@@ -16,47 +25,49 @@ tests as (
     select * from {{ ref('int_table1_tests') }}
 ),
 
-published as (
-    select * from {{ ref('table1_published_p_values') }}
-),
-
-category_rows as (
+count_rows as (
     select
         characteristic,
         characteristic_label,
         characteristic_order,
         category_label,
         category_order,
-        sum(n_patients) filter (where calcification_group = 'negative') as negative_n,
-        sum(n_group) filter (where calcification_group = 'negative') as negative_group_n,
-        sum(n_patients) filter (where calcification_group = 'probably_benign') as probably_benign_n,
-        sum(n_group) filter (where calcification_group = 'probably_benign')
-            as probably_benign_group_n,
-        sum(n_patients) filter (where calcification_group = 'high_suspicion') as high_suspicion_n,
-        sum(n_group) filter (where calcification_group = 'high_suspicion')
-            as high_suspicion_group_n
+        'count' as row_kind,
+        group_key,
+        n_patients as n,
+        round(100.0 * n_patients / nullif(n_group, 0), 1) as pct,
+        cast(null as double) as median_value
     from category_counts
-    group by
-        characteristic, characteristic_label, characteristic_order, category_label, category_order
 ),
 
-group_size_row as (
+group_sizes as (
+    select
+        group_key,
+        count(*) as n_patients
+    from patients
+    group by group_key
+),
+
+group_size_rows as (
     select
         'n_patients' as characteristic,
         'N' as characteristic_label,
         -1 as characteristic_order,
         cast(null as varchar) as category_label,
         0 as category_order,
-        count(*) filter (where calcification_group = 'negative') as negative_n,
-        count(*) filter (where calcification_group = 'probably_benign') as probably_benign_n,
-        count(*) filter (where calcification_group = 'high_suspicion') as high_suspicion_n
-    from patients
+        'group_size' as row_kind,
+        main_groups.group_key,
+        coalesce(group_sizes.n_patients, 0) as n,
+        cast(null as double) as pct,
+        cast(null as double) as median_value
+    from main_groups
+    left join group_sizes on main_groups.group_key = group_sizes.group_key
 ),
 
 continuous_long as (
     unpivot (
         select
-            calcification_group,
+            group_key,
             age_years,
             tumor_size_cm,
             er_ihc_pct,
@@ -68,35 +79,58 @@ continuous_long as (
     into name characteristic value measured_value
 ),
 
-median_rows as (
+-- Median rows: age is printed under N, the others follow the categorical characteristics.
+continuous_characteristics as (
+    select
+        listed.characteristic,
+        listed.characteristic_label,
+        listed.characteristic_order
+    from (
+        values
+        ('age_years', 'Age, years (median)', 0),
+        ('tumor_size_cm', 'Tumour size, cm (median)', 101),
+        ('er_ihc_pct', 'ER IHC, % (median)', 102),
+        ('pr_ihc_pct', 'PR IHC, % (median)', 103),
+        ('ki67_ihc_pct', 'Ki-67 IHC, % (median)', 104)
+    ) as listed (characteristic, characteristic_label, characteristic_order)
+),
+
+group_medians as (
     select
         characteristic,
-        case characteristic
-            when 'age_years' then 'Age, years (median)'
-            when 'tumor_size_cm' then 'Tumour size, cm (median)'
-            when 'er_ihc_pct' then 'ER IHC, % (median)'
-            when 'pr_ihc_pct' then 'PR IHC, % (median)'
-            when 'ki67_ihc_pct' then 'Ki-67 IHC, % (median)'
-        end as characteristic_label,
-        case characteristic
-            when 'age_years' then 0
-            when 'tumor_size_cm' then 101
-            when 'er_ihc_pct' then 102
-            when 'pr_ihc_pct' then 103
-            when 'ki67_ihc_pct' then 104
-        end as characteristic_order,
-        median(measured_value) filter (where calcification_group = 'negative') as negative_median,
-        median(measured_value) filter (where calcification_group = 'probably_benign')
-            as probably_benign_median,
-        median(measured_value) filter (where calcification_group = 'high_suspicion')
-            as high_suspicion_median,
-        count(measured_value) filter (where calcification_group = 'negative') as negative_n,
-        count(measured_value) filter (where calcification_group = 'probably_benign')
-            as probably_benign_n,
-        count(measured_value) filter (where calcification_group = 'high_suspicion')
-            as high_suspicion_n
+        group_key,
+        count(measured_value) as n_measured,
+        median(measured_value) as median_value
     from continuous_long
-    group by characteristic
+    group by characteristic, group_key
+),
+
+median_rows as (
+    select
+        continuous_characteristics.characteristic,
+        continuous_characteristics.characteristic_label,
+        continuous_characteristics.characteristic_order,
+        cast(null as varchar) as category_label,
+        0 as category_order,
+        'median' as row_kind,
+        main_groups.group_key,
+        coalesce(group_medians.n_measured, 0) as n,
+        cast(null as double) as pct,
+        cast(group_medians.median_value as double) as median_value
+    from continuous_characteristics
+    cross join main_groups
+    left join group_medians
+        on
+            continuous_characteristics.characteristic = group_medians.characteristic
+            and main_groups.group_key = group_medians.group_key
+),
+
+all_rows as (
+    select * from count_rows
+    union all by name
+    select * from group_size_rows
+    union all by name
+    select * from median_rows
 ),
 
 test_columns as (
@@ -110,67 +144,9 @@ test_columns as (
     group by characteristic
 ),
 
-all_rows as (
-    select
-        characteristic,
-        characteristic_label,
-        characteristic_order,
-        category_label,
-        category_order,
-        'count' as row_kind,
-        negative_n,
-        round(100.0 * negative_n / nullif(negative_group_n, 0), 1) as negative_pct,
-        cast(null as double) as negative_median,
-        probably_benign_n,
-        round(100.0 * probably_benign_n / nullif(probably_benign_group_n, 0), 1)
-            as probably_benign_pct,
-        cast(null as double) as probably_benign_median,
-        high_suspicion_n,
-        round(100.0 * high_suspicion_n / nullif(high_suspicion_group_n, 0), 1)
-            as high_suspicion_pct,
-        cast(null as double) as high_suspicion_median
-    from category_rows
-    union all
-    select
-        characteristic,
-        characteristic_label,
-        characteristic_order,
-        category_label,
-        category_order,
-        'group_size' as row_kind,
-        negative_n,
-        null as negative_pct,
-        null as negative_median,
-        probably_benign_n,
-        null as probably_benign_pct,
-        null as probably_benign_median,
-        high_suspicion_n,
-        null as high_suspicion_pct,
-        null as high_suspicion_median
-    from group_size_row
-    union all
-    select
-        characteristic,
-        characteristic_label,
-        characteristic_order,
-        null as category_label,
-        0 as category_order,
-        'median' as row_kind,
-        negative_n,
-        null as negative_pct,
-        negative_median,
-        probably_benign_n,
-        null as probably_benign_pct,
-        probably_benign_median,
-        high_suspicion_n,
-        null as high_suspicion_pct,
-        high_suspicion_median
-    from median_rows
-),
-
 final as (
     select
-        cast(row_number() over (
+        cast(dense_rank() over (
             order by all_rows.characteristic_order, all_rows.category_order
         ) as integer) as row_order,
         all_rows.characteristic,
@@ -178,36 +154,19 @@ final as (
         all_rows.category_label,
         all_rows.row_kind,
         all_rows.characteristic_order between -1 and 6 as is_in_published_table,
-        cast(all_rows.negative_n as integer) as negative_n,
-        all_rows.negative_pct,
-        all_rows.negative_median,
-        cast(all_rows.probably_benign_n as integer) as probably_benign_n,
-        all_rows.probably_benign_pct,
-        all_rows.probably_benign_median,
-        cast(all_rows.high_suspicion_n as integer) as high_suspicion_n,
-        all_rows.high_suspicion_pct,
-        all_rows.high_suspicion_median,
+        all_rows.group_key,
+        main_groups.group_label,
+        cast(main_groups.group_order as integer) as group_order,
+        cast(all_rows.n as integer) as n,
+        all_rows.pct,
+        all_rows.median_value as median,
         test_columns.p_value_fisher,
         test_columns.fisher_method,
         test_columns.p_value_chisq,
-        test_columns.p_value_kruskal_wallis,
-        published.published_p_value as p_value_published,
-        published.published_test_label,
-        case
-            when published.published_p_value is null then null
-            when
-                round(test_columns.p_value_fisher, 3) = published.published_p_value
-                and round(test_columns.p_value_chisq, 3) = published.published_p_value
-                then 'both'
-            when round(test_columns.p_value_fisher, 3) = published.published_p_value
-                then 'fisher_exact'
-            when round(test_columns.p_value_chisq, 3) = published.published_p_value
-                then 'pearson_chisq'
-            else 'neither'
-        end as test_reproducing_published_p
+        test_columns.p_value_kruskal_wallis
     from all_rows
+    inner join main_groups on all_rows.group_key = main_groups.group_key
     left join test_columns on all_rows.characteristic = test_columns.characteristic
-    left join published on all_rows.characteristic = published.characteristic
 )
 
 select * from final
