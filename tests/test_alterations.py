@@ -1,55 +1,123 @@
-"""Alteration-frequency library: counts, denominators and exact Fisher tests."""
+"""Alteration-frequency library: counts, denominators and exact Fisher tests for any design."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from calcomics.alterations import copy_number_alteration_frequencies, mutated_gene_frequencies
+from calcomics.design import GroupDesign
 from calcomics.stats import fisher_exact
+
+DESIGN = GroupDesign(("g1", "g2", "g3"), ("Group 1", "Group 2", "Group 3"), (1, 2, 3))
 
 
 def _samples() -> pd.DataFrame:
-    groups = ["negative"] * 4 + ["probably_benign"] * 3 + ["high_suspicion"] * 5 + [
-        "low_moderate_suspicion"]
-    return pd.DataFrame({"sample_id": [f"S{i}" for i in range(13)],
-                         "calcification_group": groups})
+    """4 + 3 + 5 main-group samples, one outside the main groups and one without a group."""
+    groups = ["g1"] * 4 + ["g2"] * 3 + ["g3"] * 5 + ["outside", None]
+    return pd.DataFrame({"sample_id": [f"S{i}" for i in range(14)], "group_key": groups})
 
 
-def test_mutated_gene_frequencies_counts_samples_once():
+def _row(frame: pd.DataFrame, **where: str) -> pd.Series:
+    mask = np.ones(len(frame), dtype=bool)
+    for column, value in where.items():
+        mask &= (frame[column] == value).to_numpy()
+    assert mask.sum() == 1, where
+    return frame[mask].iloc[0]
+
+
+def test_mutated_gene_frequencies_counts_samples_once_per_group():
     mutated = pd.DataFrame({
-        "sample_id": ["S0", "S0", "S4", "S7", "S8", "S12"],
-        "gene_symbol": ["TP53", "TP53", "TP53", "TP53", "TP53", "TP53"],
+        "sample_id": ["S0", "S0", "S4", "S7", "S8", "S12", "S13"],
+        "gene_symbol": ["TP53"] * 7,
     })
-    row = mutated_gene_frequencies(mutated, _samples()).iloc[0]
-    assert (row["n_mutated_all"], row["n_sequenced_all"]) == (5, 13)
-    assert (row["n_mutated_negative"], row["n_mutated_probably_benign"],
-            row["n_mutated_high_suspicion"]) == (1, 1, 2)
+    result = mutated_gene_frequencies(mutated, _samples(), DESIGN)
+    assert len(result) == 3 and list(result["group_key"]) == ["g1", "g2", "g3"]
+    assert list(result["group_order"]) == [1, 2, 3]
+    assert list(result["n_mutated"]) == [1, 1, 2] and list(result["n_sequenced"]) == [4, 3, 5]
+    assert result["frequency"].tolist() == pytest.approx([1 / 4, 1 / 3, 2 / 5])
+    # overall: every sequenced sample, main group or not
+    assert set(result["n_mutated_all"]) == {6} and set(result["n_sequenced_all"]) == {14}
     expected = fisher_exact([[1, 1, 2], [3, 2, 3]]).p_value
-    assert row["p_value_fisher"] == pytest.approx(expected, rel=1e-12)
-    assert row["frequency_high_suspicion"] == pytest.approx(2 / 5)
+    assert result["p_value_all_main_groups"].tolist() == [expected] * 3
+    assert set(result["fisher_method"]) == {"exact"}
 
 
-def test_untested_below_minimum():
-    mutated = pd.DataFrame({"sample_id": ["S0"], "gene_symbol": ["RARE1"]})
-    row = mutated_gene_frequencies(mutated, _samples(), min_mutated_samples=2).iloc[0]
-    assert pd.isna(row["p_value_fisher"])
+def test_mutated_gene_rank_and_untested_genes():
+    mutated = pd.DataFrame({"sample_id": ["S0", "S1", "S5", "S2", "S13"],
+                            "gene_symbol": ["B", "B", "A", "A", "ONLY_OUTSIDE"]})
+    result = mutated_gene_frequencies(mutated, _samples(), DESIGN, min_mutated_samples=3)
+    ranks = result.drop_duplicates("gene_symbol").set_index("gene_symbol")["frequency_rank"]
+    assert ranks.to_dict() == {"A": 1, "B": 2}  # ties by symbol; outside-only gene left out
+    assert result["p_value_all_main_groups"].isna().all()
+    assert set(result["fisher_method"]) == {"not_tested"}
 
 
-def test_copy_number_frequencies_high_vs_rest_and_bonferroni():
-    samples = _samples()
-    calls = pd.DataFrame(
-        [("gene", g, s, c) for g, hits in {"A": ["S8", "S9", "S10", "S11"], "B": ["S0"]}.items()
-         for s, c in ((sid, -1 if sid in hits else 0) for sid in samples["sample_id"])],
+def test_mutated_gene_fisher_matches_scipy_for_two_groups():
+    design = GroupDesign(("g1", "g3"), ("Group 1", "Group 3"))
+    mutated = pd.DataFrame({"sample_id": ["S0", "S8", "S9", "S10"], "gene_symbol": ["X"] * 4})
+    result = mutated_gene_frequencies(mutated, _samples(), design)
+    scipy_p = stats.fisher_exact([[1, 3], [3, 2]]).pvalue
+    assert result["p_value_all_main_groups"].iloc[0] == pytest.approx(scipy_p, rel=1e-9)
+
+
+def _calls(samples: pd.DataFrame, losses: dict[str, list[str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [("gene", gene, sid, -1 if sid in hits else 0)
+         for gene, hits in losses.items() for sid in samples["sample_id"]],
         columns=["level", "feature", "sample_id", "copy_number_call"],
     )
-    result = copy_number_alteration_frequencies(calls, samples, three_group_test=True)
-    loss_a = result.query("feature == 'A' and direction == 'loss'").iloc[0]
-    assert (loss_a["n_altered_negative"], loss_a["n_altered_high_suspicion"]) == (0, 4)
-    p = fisher_exact([[4, 0], [1, 7]]).p_value
-    assert loss_a["p_value_high_vs_others"] == pytest.approx(p, rel=1e-12)
-    assert loss_a["p_adjusted_high_vs_others"] == pytest.approx(min(1, 2 * p), rel=1e-12)
-    assert loss_a["p_value_three_groups"] == pytest.approx(
-        fisher_exact([[0, 0, 4], [4, 3, 1]]).p_value, rel=1e-12)
-    gain_a = result.query("feature == 'A' and direction == 'gain'").iloc[0]
-    assert gain_a["n_altered_high_suspicion"] == 0 and gain_a["rate_negative"] == 0
+
+
+def test_copy_number_group_vs_rest_for_every_group_and_bonferroni():
+    samples = _samples()
+    calls = _calls(samples, {"A": ["S8", "S9", "S10", "S11", "S12"], "B": ["S0"]})
+    result = copy_number_alteration_frequencies(calls, samples, DESIGN, all_groups_test=True)
+    assert len(result) == 2 * 2 * 3
+    loss_a = result[(result["feature"] == "A") & (result["direction"] == "loss")]
+    assert list(loss_a["n_altered"]) == [0, 0, 4] and list(loss_a["n_samples"]) == [4, 3, 5]
+    assert list(loss_a["n_altered_rest"]) == [4, 4, 0]
+    assert list(loss_a["n_samples_rest"]) == [8, 9, 7]
+    expected = {
+        "g1": stats.fisher_exact([[0, 4], [4, 4]]).pvalue,
+        "g2": stats.fisher_exact([[0, 4], [3, 5]]).pvalue,
+        "g3": stats.fisher_exact([[4, 0], [1, 7]]).pvalue,
+    }
+    for group, p in expected.items():
+        row = _row(loss_a, group_key=group)
+        assert row["p_value_group_vs_rest"] == pytest.approx(p, rel=1e-9)
+        assert row["p_adjusted_group_vs_rest"] == pytest.approx(min(1, 2 * p), rel=1e-9)
+    assert set(loss_a["p_value_all_main_groups"]) == {
+        fisher_exact([[0, 0, 4], [4, 3, 1]]).p_value}
+    gain_a = result[(result["feature"] == "A") & (result["direction"] == "gain")]
+    assert (gain_a["n_altered"] == 0).all() and (gain_a["rate"] == 0).all()
+
+
+def test_copy_number_bonferroni_is_per_level_and_group():
+    samples = _samples()
+    calls = pd.concat([
+        _calls(samples, {"A": ["S8", "S9", "S10", "S11"], "B": [], "C": []}),
+        _calls(samples, {"17p": ["S8", "S9", "S10", "S11"]}).assign(level="arm"),
+    ])
+    result = copy_number_alteration_frequencies(calls, samples, DESIGN)
+    gene = _row(result, feature="A", direction="loss", group_key="g3")
+    arm = _row(result, feature="17p", direction="loss", group_key="g3")
+    assert gene["p_value_group_vs_rest"] == arm["p_value_group_vs_rest"]
+    assert gene["p_adjusted_group_vs_rest"] == pytest.approx(3 * gene["p_value_group_vs_rest"])
+    assert arm["p_adjusted_group_vs_rest"] == arm["p_value_group_vs_rest"]  # one arm: n = 1
+
+
+def test_group_without_samples_gets_null_rate():
+    design = GroupDesign(("g1", "g2", "empty"), ("1", "2", "E"))
+    samples = _samples()
+    result = copy_number_alteration_frequencies(_calls(samples, {"A": ["S0"]}), samples, design)
+    empty = _row(result, feature="A", direction="loss", group_key="empty")
+    assert empty["n_samples"] == 0 and pd.isna(empty["rate"])
+
+
+def test_no_calls_is_an_error():
+    empty = pd.DataFrame(columns=["level", "feature", "sample_id", "copy_number_call"])
+    with pytest.raises(ValueError, match="no copy-number calls"):
+        copy_number_alteration_frequencies(empty, _samples(), DESIGN)

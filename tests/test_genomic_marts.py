@@ -22,7 +22,7 @@ NONSYNONYMOUS = {"Frame_Shift_Del", "Frame_Shift_Ins", "Splice_Site", "Translati
 
 def _rates(warehouse, gene: str, condition: str) -> dict[str, tuple[int, int]]:
     rows = warehouse.execute(
-        f"select p.calcification_group, count(*) filter (where {condition}), count(*) "
+        f"select p.group_key, count(*) filter (where {condition}), count(*) "
         "from fct_gene_copy_number g inner join dim_patients p on g.sample_id = p.patient_id "
         "where g.gene_symbol = ? group by 1", [gene]
     ).fetchall()
@@ -92,9 +92,9 @@ def test_tmb_matches_maftools_definition(warehouse, default_cohort):
 
 def test_high_suspicion_has_higher_tmb_and_cin(warehouse):
     rows = warehouse.execute(
-        "select feature, group_a, group_b, median_a, median_b, p_adjusted "
+        "select feature, group_a_key, group_b_key, median_a, median_b, p_adjusted "
         "from fct_group_comparisons where test = 'wilcoxon_rank_sum' "
-        "and group_b = 'high_suspicion'").fetchall()
+        "and group_b_key = 'high_suspicion'").fetchall()
     assert {r[0] for r in rows} >= {"tmb_per_mb", "cin_score"}
     for feature, _, _, median_other, median_high, p_adjusted in rows:
         if feature in {"tmb_per_mb", "cin_score"}:
@@ -162,25 +162,33 @@ def test_mutated_gene_frequencies_reproduce_the_paper(warehouse):
     rows = dict(
         (gene, (n, round(100 * freq)))
         for gene, n, freq in warehouse.execute(
-            "select gene_symbol, n_mutated_all, frequency_all from fct_mutated_gene_frequencies "
+            "select distinct gene_symbol, n_mutated_all, frequency_all "
+            "from fct_mutated_gene_frequencies "
             "where gene_symbol in ('PIK3CA', 'TP53', 'GATA3', 'MAP3K1', 'AKT1')").fetchall()
     )
     # Paper: PIK3CA 46 %, TP53 26 %, GATA3 14 %, MAP3K1 15 %, AKT1 10 % of 271 sequenced.
     assert rows == {"PIK3CA": (125, 46), "TP53": (70, 26), "GATA3": (38, 14),
                     "MAP3K1": (41, 15), "AKT1": (27, 10)}
-    map3k1 = warehouse.execute(
-        "select frequency_negative, frequency_probably_benign, frequency_high_suspicion, "
-        "p_value_fisher from fct_mutated_gene_frequencies where gene_symbol = 'MAP3K1'"
-    ).fetchone()
-    assert map3k1[0] > max(map3k1[1], map3k1[2]) and 0 < map3k1[3] < 1
+    map3k1 = dict((key, (frequency, p)) for key, frequency, p in warehouse.execute(
+        "select group_key, frequency, p_value_all_main_groups from fct_mutated_gene_frequencies "
+        "where gene_symbol = 'MAP3K1'"
+    ).fetchall())
+    assert map3k1.keys() == {"negative", "probably_benign", "high_suspicion"}
+    frequency = {key: value[0] for key, value in map3k1.items()}
+    assert frequency["negative"] > max(frequency["probably_benign"], frequency["high_suspicion"])
+    assert len({value[1] for value in map3k1.values()}) == 1
+    assert 0 < map3k1["negative"][1] < 1
 
 
 def test_cell_cycle_panel_rates_and_exact_p(warehouse):
     rows = {
         (gene, direction): (n, pb, hs, p)
         for gene, direction, n, pb, hs, p in warehouse.execute(
-            "select gene_symbol, direction, n_altered_negative, n_altered_probably_benign, "
-            "n_altered_high_suspicion, p_value_three_groups from rpt_cell_cycle_copy_number"
+            "select gene_symbol, direction,"
+            " any_value(n_altered) filter (where group_key = 'negative'),"
+            " any_value(n_altered) filter (where group_key = 'probably_benign'),"
+            " any_value(n_altered) filter (where group_key = 'high_suspicion'),"
+            " any_value(p_value_all_main_groups) from rpt_cell_cycle_copy_number group by 1, 2"
         ).fetchall()
     }
     assert rows[("CCND2", "gain")][:3] == (16, 7, 21)
@@ -190,8 +198,9 @@ def test_cell_cycle_panel_rates_and_exact_p(warehouse):
 
 def test_arm_level_17p_and_11q_loss_significant_after_bonferroni(warehouse):
     rows = dict(warehouse.execute(
-        "select feature, p_adjusted_high_vs_others from fct_copy_number_alteration_frequencies "
-        "where level = 'arm' and direction = 'loss' and feature in ('17p', '11q')").fetchall())
+        "select feature, p_adjusted_group_vs_rest from fct_copy_number_alteration_frequencies "
+        "where level = 'arm' and direction = 'loss' and feature in ('17p', '11q') "
+        "and group_key = 'high_suspicion'").fetchall())
     assert rows["17p"] < 0.05 and rows["11q"] < 0.05
 
 
@@ -209,15 +218,17 @@ def test_hrd_mart_equals_the_hrd_command(warehouse, default_build, capsys):
     assert len(from_mart) == 271 and from_mart == from_command
 
 
-def test_hrd_higher_in_high_suspicion_and_joined_into_dim_patients(warehouse):
+def test_hrd_higher_in_high_suspicion_and_joined_into_patient_overview(warehouse):
     row = warehouse.execute(
         "select median_a, median_b, p_adjusted from fct_group_comparisons "
-        "where feature = 'hrd_sum' and group_a = 'negative' and group_b = 'high_suspicion'"
+        "where feature = 'hrd_sum' and group_a_key = 'negative' "
+        "and group_b_key = 'high_suspicion'"
     ).fetchone()
     assert row[1] > row[0] and row[2] < 0.05
     missing = warehouse.execute(
         "select count(*) filter (where has_copy_number and hrd_sum is null), "
-        "count(*) filter (where has_wes and tmb_per_mb is null) from dim_patients").fetchone()
+        "count(*) filter (where has_wes and tmb_per_mb is null) from rpt_patient_overview"
+    ).fetchone()
     assert missing == (0, 0)
 
 

@@ -1,19 +1,23 @@
-"""Gain/loss rates per group at gene, cytoband and arm level; Fisher high suspicion vs others."""
+"""Gain/loss rates per main group at gene, cytoband and arm level; each group vs the rest."""
 
 from calcomics.alterations import copy_number_alteration_frequencies
 from calcomics.dbt_io import relation_to_pandas
+from calcomics.design import GroupDesign
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # dbt finds a Python model's parents by its literal dbt.ref calls.
+    design = GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))
     calls = relation_to_pandas(
         dbt.ref("int_copy_number_calls").project(
             "feature_level as level, feature, sample_id, copy_number_call"
-        )
+        ),
+        strings_to_categorical=True,
     )
     samples = relation_to_pandas(
-        dbt.ref("dim_patients").filter("has_copy_number").project(
-            "patient_id as sample_id, calcification_group"
+        dbt.ref("int_patient_spine").filter("has_copy_number").project(
+            "patient_id as sample_id, group_key"
         )
     )
-    return copy_number_alteration_frequencies(calls, samples)
+    return copy_number_alteration_frequencies(calls, samples, design)

@@ -1,11 +1,14 @@
-"""Mutated-sample frequency per gene and group, exact Fisher p across the three groups."""
+"""Mutated-sample frequency per gene and main group, exact Fisher p across the main groups."""
 
 from calcomics.alterations import mutated_gene_frequencies
 from calcomics.dbt_io import relation_to_pandas
+from calcomics.design import GroupDesign
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # dbt finds a Python model's parents by its literal dbt.ref calls.
+    design = GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))
     classes = dbt.ref("variant_classifications").filter("is_nonsynonymous").project(
         "variant_classification"
     )
@@ -16,10 +19,11 @@ def model(dbt, session):
         .project("sample_id, gene_symbol")
     )
     samples = relation_to_pandas(
-        dbt.ref("dim_patients").filter("has_wes").project(
-            "patient_id as sample_id, calcification_group"
+        dbt.ref("int_patient_spine").filter("has_wes").project(
+            "patient_id as sample_id, group_key"
         )
     )
     return mutated_gene_frequencies(
-        mutated, samples, min_mutated_samples=dbt.config.get("min_mutated_samples", 5)
+        mutated, samples, design,
+        min_mutated_samples=dbt.config.get("min_mutated_samples", 5),
     )

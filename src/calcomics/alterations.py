@@ -1,11 +1,18 @@
-"""Alteration frequencies per calcification group with exact Fisher tests.
+"""Alteration frequencies per comparison group with exact Fisher tests.
 
-* Mutated genes: samples with at least one non-synonymous call per gene and group, tested
-  across the three main groups (2 × 3 table, exact, R ``fisher.test`` semantics) as the
-  paper's Table S2 / Figure 3E.
+The groups are the main groups of a :class:`calcomics.design.GroupDesign` (k = 2..8, in
+display order); no group is named here. Results are long: one row per feature and main group.
+
+* Mutated genes: samples with at least one non-synonymous call per gene and group, with the
+  exact Fisher p of the 2 × k table mutated/not by main group (R ``fisher.test`` semantics),
+  as the paper's Table S2 / Figure 3E.
 * Copy-number alterations (gene, cytoband or arm level): gain (call > 0) and loss (call < 0)
-  rates per group; high suspicion vs the other two main groups (2 × 2 Fisher), Bonferroni
-  over the features of a level (Figure 3F); and the three-group test (Figure 3G).
+  rates per group; each main group vs the rest of the main groups (2 × 2 Fisher), Bonferroni
+  over the features of a level and direction (Figure 3F: the paper reports the high-suspicion
+  rows); optionally the 2 × k test across all main groups (Figure 3G).
+
+Identical tables are tested once (features often share their counts), so the number of Fisher
+evaluations is bounded by the distinct tables, not by the features.
 """
 
 from __future__ import annotations
@@ -13,111 +20,236 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from calcomics.groups import MAIN_GROUPS
+from calcomics.design import GroupDesign
 from calcomics.stats import fisher_exact, p_adjust
 
-
-def _group_sizes(samples: pd.DataFrame) -> pd.Series:
-    main = samples[samples["calcification_group"].isin(MAIN_GROUPS)]
-    return main.groupby("calcification_group").size().reindex(list(MAIN_GROUPS), fill_value=0)
+_DIRECTIONS = (("gain", 1), ("loss", -1))
 
 
-def _hits_by_group(hits: pd.DataFrame, key: str, samples: pd.DataFrame) -> pd.DataFrame:
-    """Per ``key`` value: number of distinct samples of each main group among ``hits``."""
-    joined = hits.merge(samples[["sample_id", "calcification_group"]], on="sample_id")
-    joined = joined[joined["calcification_group"].isin(MAIN_GROUPS)]
-    counts = (
-        joined.drop_duplicates([key, "sample_id"])
-        .groupby([key, "calcification_group"]).size()
-        .unstack(fill_value=0)
-        .reindex(columns=list(MAIN_GROUPS), fill_value=0)
-    )
-    return counts
+def _group_positions(samples: pd.DataFrame, design: GroupDesign) -> pd.Series:
+    """sample_id -> position (0..k-1) of its main group; samples outside them left out."""
+    samples = samples.drop_duplicates("sample_id")
+    position = samples["group_key"].map({key: i for i, key in enumerate(design.keys)})
+    keep = position.notna()
+    return pd.Series(position[keep].astype(np.int64).to_numpy(),
+                     index=samples.loc[keep, "sample_id"].to_numpy())
 
 
-def _fisher_three_groups(hit: np.ndarray, size: np.ndarray) -> float:
-    return fisher_exact(np.vstack([hit, size - hit])).p_value
+def group_sizes(samples: pd.DataFrame, design: GroupDesign) -> np.ndarray:
+    """Samples per main group (design order) of a (sample_id, group_key) frame."""
+    positions = _group_positions(samples, design)
+    return np.bincount(positions.to_numpy(), minlength=len(design.keys)).astype(np.int64)
 
 
-def _fisher_high_vs_rest(hit: np.ndarray, size: np.ndarray) -> float:
-    high, rest = hit[2], hit[0] + hit[1]
-    n_high, n_rest = size[2], size[0] + size[1]
-    return fisher_exact([[high, rest], [n_high - high, n_rest - rest]]).p_value
+def _sample_groups(sample_ids: pd.Series, positions: pd.Series) -> np.ndarray:
+    """Main-group position of each row's sample (-1 outside the main groups) and sample code."""
+    codes, uniques = pd.factorize(sample_ids)
+    group_of_unique = pd.Series(uniques).map(positions).fillna(-1).to_numpy(np.int64)
+    return np.stack([group_of_unique[codes] if len(codes) else codes.astype(np.int64),
+                     codes.astype(np.int64)])
+
+
+def _distinct_hits(feature_codes: np.ndarray, sample_codes: np.ndarray, groups: np.ndarray,
+                   n_features: int, k: int) -> np.ndarray:
+    """(n_features, k) counts of distinct samples per feature and main group among the rows."""
+    main = groups >= 0
+    n_samples = int(sample_codes.max()) + 1 if len(sample_codes) else 1
+    pairs, first = np.unique(feature_codes[main] * n_samples + sample_codes[main],
+                             return_index=True)
+    cells = (pairs // n_samples) * k + groups[main][first]
+    return np.bincount(cells, minlength=n_features * k).reshape(n_features, k)
+
+
+def _fisher_tables(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fisher p and method (R ``fisher.test``) of each table of an (n, r, c) stack.
+
+    Identical tables are evaluated once with :func:`calcomics.stats.fisher_exact`, so each
+    p-value is exactly what a per-table call returns.
+    """
+    if len(tables) == 0:
+        return np.empty(0), np.empty(0, dtype=object)
+    flat = tables.reshape(len(tables), -1)
+    unique, inverse = np.unique(flat, axis=0, return_inverse=True)
+    results = [fisher_exact(table.reshape(tables.shape[1:])) for table in unique]
+    inverse = np.asarray(inverse).reshape(-1)
+    p_values = np.array([result.p_value for result in results], dtype=float)[inverse]
+    methods = np.array([result.method for result in results], dtype=object)[inverse]
+    return p_values, methods
+
+
+def all_groups_tables(hits: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """2 × k tables (altered / not altered by main group) of an (n, k) hit matrix."""
+    return np.stack([hits, sizes[None, :] - hits], axis=1)
+
+
+def group_vs_rest_tables(hits: np.ndarray, sizes: np.ndarray, group: int) -> np.ndarray:
+    """2 × 2 tables [[hit_g, hit_rest], [n_g - hit_g, n_rest - hit_rest]] for one group."""
+    hit_group = hits[:, group]
+    hit_rest = hits.sum(axis=1) - hit_group
+    n_group = sizes[group]
+    n_rest = sizes.sum() - n_group
+    return np.stack([np.stack([hit_group, hit_rest], axis=1),
+                     np.stack([n_group - hit_group, n_rest - hit_rest], axis=1)], axis=1)
+
+
+def _rates(hits: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """hits / sizes per column; NaN for a group without samples."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sizes[None, :] > 0, hits / np.maximum(sizes, 1)[None, :], np.nan)
+
+
+def _long_by_group(features: pd.DataFrame, columns: dict[str, np.ndarray],
+                   design: GroupDesign) -> pd.DataFrame:
+    """Feature-level frame × main groups: ``columns`` hold (n_features, k) arrays."""
+    k = len(design.keys)
+    n = len(features)
+    frame = features.loc[features.index.repeat(k)].reset_index(drop=True)
+    frame["group_key"] = np.tile(np.array(design.keys, dtype=object), n)
+    frame["group_label"] = np.tile(np.array(design.labels, dtype=object), n)
+    frame["group_order"] = np.tile(np.array(design.orders, dtype=np.int64), n)
+    for name, values in columns.items():
+        frame[name] = np.asarray(values).reshape(n * k)
+    return frame
 
 
 def mutated_gene_frequencies(
-    mutated: pd.DataFrame, samples: pd.DataFrame, min_mutated_samples: int = 1
+    mutated: pd.DataFrame, samples: pd.DataFrame, design: GroupDesign,
+    min_mutated_samples: int = 1,
 ) -> pd.DataFrame:
-    """Mutated-sample counts and frequencies per gene and group, Fisher p across groups.
+    """Mutated-sample counts and frequencies per gene and main group, exact Fisher p.
 
-    ``mutated``: (sample_id, gene_symbol) of non-synonymous calls; ``samples``: every
-    sequenced sample with its calcification_group (the denominators). Genes mutated in fewer
-    than ``min_mutated_samples`` main-group samples are not tested (p null) but listed.
+    Parameters
+    ----------
+    mutated
+        (sample_id, gene_symbol) of non-synonymous calls (a sample may repeat).
+    samples
+        Every sequenced sample with its group_key (null or non-main groups allowed): the
+        denominators. Overall counts (``*_all``) use every sequenced sample.
+    design
+        Main groups of the active grouping.
+    min_mutated_samples
+        Genes mutated in fewer main-group samples are listed with a null p (not tested).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per gene mutated in at least one main-group sample × main group: gene_symbol,
+        group_key, group_label, group_order, n_mutated, n_sequenced, frequency (fraction
+        0..1), n_mutated_all, n_sequenced_all, frequency_all, frequency_rank (1 = most
+        mutated samples, ties by symbol), p_value_all_main_groups and fisher_method
+        (exact, monte_carlo or not_tested) of the 2 × k mutated/not by main group table.
     """
-    sizes = _group_sizes(samples)
-    counts = _hits_by_group(mutated, "gene_symbol", samples)
-    all_samples = mutated.merge(samples[["sample_id"]], on="sample_id")
-    overall = all_samples.drop_duplicates(["gene_symbol", "sample_id"]).groupby(
-        "gene_symbol").size()
-    n_sequenced = len(samples)
-    rows = []
-    for gene, hit in counts.iterrows():
-        hit_values = hit.to_numpy()
-        tested = hit_values.sum() >= min_mutated_samples
-        p_value = _fisher_three_groups(hit_values, sizes.to_numpy()) if tested else None
-        rows.append((gene, int(overall.get(gene, 0)), n_sequenced, *hit_values.tolist(),
-                     *sizes.tolist(), p_value))
-    frame = pd.DataFrame(rows, columns=[
-        "gene_symbol", "n_mutated_all", "n_sequenced_all",
-        "n_mutated_negative", "n_mutated_probably_benign", "n_mutated_high_suspicion",
-        "n_negative", "n_probably_benign", "n_high_suspicion", "p_value_fisher",
-    ])
-    frame["frequency_all"] = frame["n_mutated_all"] / frame["n_sequenced_all"]
-    for group in MAIN_GROUPS:
-        frame[f"frequency_{group}"] = frame[f"n_mutated_{group}"] / frame[f"n_{group}"]
-    return frame.sort_values(["n_mutated_all", "gene_symbol"], ascending=[False, True],
-                             ignore_index=True)
+    k = len(design.keys)
+    sequenced = samples["sample_id"].drop_duplicates()
+    mutated = mutated[mutated["sample_id"].isin(sequenced)]
+    sizes = group_sizes(samples, design)
+    groups, sample_codes = _sample_groups(mutated["sample_id"], _group_positions(samples, design))
+    gene_codes, gene_names = pd.factorize(mutated["gene_symbol"])
+    n_genes = len(gene_names)
+    hits = _distinct_hits(gene_codes, sample_codes, groups, n_genes, k)
+    everyone = np.zeros_like(groups)
+    n_all = _distinct_hits(gene_codes, sample_codes, everyone, n_genes, 1)[:, 0]
+    keep = hits.sum(axis=1) > 0
+    genes = pd.DataFrame({"gene_symbol": np.asarray(gene_names, dtype=object)[keep],
+                          "n_mutated_all": n_all[keep].astype(np.int64)})
+    hits = hits[keep]
+    order = np.lexsort((genes["gene_symbol"].to_numpy(), -genes["n_mutated_all"].to_numpy()))
+    genes, hits = genes.iloc[order].reset_index(drop=True), hits[order]
+    genes["n_sequenced_all"] = np.int64(len(sequenced))
+    genes["frequency_all"] = genes["n_mutated_all"] / len(sequenced) if len(sequenced) else np.nan
+    genes["frequency_rank"] = np.arange(1, len(genes) + 1, dtype=np.int64)
+    tested = hits.sum(axis=1) >= min_mutated_samples
+    p_values = np.full(len(genes), np.nan)
+    methods = np.full(len(genes), "not_tested", dtype=object)
+    p_values[tested], methods[tested] = _fisher_tables(all_groups_tables(hits[tested], sizes))
+    genes["p_value_all_main_groups"] = p_values
+    genes["fisher_method"] = methods
+    return _long_by_group(genes, {
+        "n_mutated": hits,
+        "n_sequenced": np.broadcast_to(sizes, hits.shape),
+        "frequency": _rates(hits, sizes),
+    }, design)
+
+
+def _level_features(calls: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Distinct (level, feature) in order of appearance, and each call's code into them."""
+    level_codes, levels = pd.factorize(calls["level"])
+    feature_codes, features = pd.factorize(calls["feature"])
+    pair_codes, pairs = pd.factorize(level_codes.astype(np.int64) * max(len(features), 1)
+                                     + feature_codes)
+    keys = pd.DataFrame({
+        "level": np.asarray(levels, dtype=object)[pairs // max(len(features), 1)],
+        "feature": np.asarray(features, dtype=object)[pairs % max(len(features), 1)],
+    })
+    return keys, pair_codes.astype(np.int64)
 
 
 def copy_number_alteration_frequencies(
-    calls: pd.DataFrame, samples: pd.DataFrame, three_group_test: bool = False
+    calls: pd.DataFrame, samples: pd.DataFrame, design: GroupDesign,
+    all_groups_test: bool = False,
 ) -> pd.DataFrame:
-    """Gain and loss rates per feature and group; Fisher high suspicion vs the rest.
+    """Gain and loss rates per feature and main group; each group vs the rest (Fisher).
 
-    ``calls``: (level, feature, sample_id, copy_number_call); ``samples``: samples with a
-    copy-number profile and their calcification_group. Bonferroni is applied over the
-    features of each level, separately for gains and losses. With ``three_group_test`` the
-    exact 2 × 3 Fisher p across the three main groups is added (cell-cycle panel).
+    Parameters
+    ----------
+    calls
+        (level, feature, sample_id, copy_number_call) of every profiled sample.
+    samples
+        Samples with a copy-number profile and their group_key (the denominators).
+    design
+        Main groups of the active grouping; the rest of a group is the other main groups.
+    all_groups_test
+        Add the exact 2 × k Fisher p across all main groups (cell-cycle panel, Figure 3G).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per level × feature × direction (gain: call > 0, loss: call < 0) × main
+        group: n_altered, n_samples, rate, n_altered_rest, n_samples_rest,
+        p_value_group_vs_rest (2 × 2 [[altered in group, altered in rest], [not, not]]) and
+        p_adjusted_group_vs_rest (Bonferroni over the features of the level and direction,
+        per group); with ``all_groups_test`` also p_value_all_main_groups and
+        fisher_method_all_main_groups.
     """
-    sizes = _group_sizes(samples).to_numpy()
+    if calls.empty:
+        raise ValueError("no copy-number calls: every profiled sample needs gene/region calls")
+    k = len(design.keys)
+    sizes = group_sizes(samples, design)
+    keys, pair_codes = _level_features(calls)
+    groups, sample_codes = _sample_groups(calls["sample_id"], _group_positions(samples, design))
+    sign = np.sign(calls["copy_number_call"].to_numpy())
+    hits = {
+        direction: _distinct_hits(pair_codes[sign == direction_sign],
+                                  sample_codes[sign == direction_sign],
+                                  groups[sign == direction_sign], len(keys), k)
+        for direction, direction_sign in _DIRECTIONS
+    }
+    # every group-vs-rest table of every feature and direction, tested once per distinct table
+    tables = np.stack([group_vs_rest_tables(hits[direction], sizes, group)
+                       for direction, _ in _DIRECTIONS for group in range(k)])
+    p_flat = _fisher_tables(tables.reshape(-1, 2, 2))[0].reshape(len(_DIRECTIONS), k, len(keys))
     out = []
-    for (level, direction), sign in [((lvl, d), s) for lvl in calls["level"].unique()
-                                     for d, s in (("gain", 1), ("loss", -1))]:
-        level_calls = calls[calls["level"] == level]
-        features = level_calls["feature"].drop_duplicates()
-        hits = level_calls[np.sign(level_calls["copy_number_call"]) == sign]
-        counts = _hits_by_group(hits, "feature", samples).reindex(features, fill_value=0)
-        hit_matrix = counts.to_numpy()
-        p_high = np.array([_fisher_high_vs_rest(h, sizes) for h in hit_matrix])
-        frame = pd.DataFrame({
-            "level": level,
-            "feature": counts.index,
-            "direction": direction,
-            "n_altered_negative": hit_matrix[:, 0],
-            "n_altered_probably_benign": hit_matrix[:, 1],
-            "n_altered_high_suspicion": hit_matrix[:, 2],
-            "n_negative": sizes[0],
-            "n_probably_benign": sizes[1],
-            "n_high_suspicion": sizes[2],
-            "p_value_high_vs_others": p_high,
-            "p_adjusted_high_vs_others": p_adjust(p_high, "bonferroni") if len(p_high) else p_high,
-        })
-        if three_group_test:
-            frame["p_value_three_groups"] = [
-                _fisher_three_groups(h, sizes) for h in hit_matrix
-            ]
-        out.append(frame)
-    result = pd.concat(out, ignore_index=True)
-    for i, group in enumerate(MAIN_GROUPS):
-        result[f"rate_{group}"] = result[f"n_altered_{group}"] / sizes[i] if sizes[i] else np.nan
-    return result
+    for d, (direction, _) in enumerate(_DIRECTIONS):
+        p_rest = p_flat[d].T
+        p_adjusted = np.empty_like(p_rest)
+        for level in keys["level"].drop_duplicates():
+            rows = (keys["level"] == level).to_numpy()
+            for group in range(k):
+                p_adjusted[rows, group] = p_adjust(p_rest[rows, group], "bonferroni")
+        direction_hits = hits[direction]
+        columns = {
+            "n_altered": direction_hits,
+            "n_samples": np.broadcast_to(sizes, direction_hits.shape),
+            "rate": _rates(direction_hits, sizes),
+            "n_altered_rest": direction_hits.sum(axis=1, keepdims=True) - direction_hits,
+            "n_samples_rest": np.broadcast_to(sizes.sum() - sizes, direction_hits.shape),
+            "p_value_group_vs_rest": p_rest,
+            "p_adjusted_group_vs_rest": p_adjusted,
+        }
+        if all_groups_test:
+            p_all, method_all = _fisher_tables(all_groups_tables(direction_hits, sizes))
+            columns["p_value_all_main_groups"] = np.repeat(p_all[:, None], k, axis=1)
+            columns["fisher_method_all_main_groups"] = np.repeat(method_all[:, None], k, axis=1)
+        features = keys.assign(direction=direction)
+        out.append(_long_by_group(features, columns, design))
+    return pd.concat(out, ignore_index=True)

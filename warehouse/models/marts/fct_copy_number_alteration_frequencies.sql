@@ -1,5 +1,6 @@
--- Figure 3F: gain and loss rates per group at gene, cytoband and arm level, with the
--- Fisher test of high suspicion vs the other two groups (Bonferroni within level and direction).
+-- Figure 3F: gain and loss rates per main group at gene, cytoband and arm level (one row per
+-- feature, direction and group), with the Fisher test of the group vs the rest of the main
+-- groups (Bonferroni within level, direction and group).
 with frequencies as (
     select * from {{ ref('int_copy_number_alteration_frequencies') }}
 ),
@@ -9,17 +10,16 @@ final as (
         level,
         feature,
         direction,
-        cast(n_altered_negative as integer) as n_altered_negative,
-        cast(n_negative as integer) as n_negative,
-        rate_negative,
-        cast(n_altered_probably_benign as integer) as n_altered_probably_benign,
-        cast(n_probably_benign as integer) as n_probably_benign,
-        rate_probably_benign,
-        cast(n_altered_high_suspicion as integer) as n_altered_high_suspicion,
-        cast(n_high_suspicion as integer) as n_high_suspicion,
-        rate_high_suspicion,
-        p_value_high_vs_others,
-        p_adjusted_high_vs_others
+        group_key,
+        group_label,
+        cast(group_order as integer) as group_order,
+        cast(n_altered as integer) as n_altered,
+        cast(n_samples as integer) as n_samples,
+        rate,
+        cast(n_altered_rest as integer) as n_altered_rest,
+        cast(n_samples_rest as integer) as n_samples_rest,
+        p_value_group_vs_rest,
+        p_adjusted_group_vs_rest
     from frequencies
 )
 

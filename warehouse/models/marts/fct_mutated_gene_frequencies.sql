@@ -1,4 +1,6 @@
--- Figure 3E / Table S2: mutated-sample frequency per gene and calcification group.
+-- Figure 3E / Table S2: mutated-sample frequency per gene and main group of the active
+-- grouping (one row per gene and group), with the gene's overall frequency and rank and the
+-- exact Fisher p across all main groups (repeated on the gene's rows).
 with frequencies as (
     select * from {{ ref('int_mutated_gene_frequencies') }}
 ),
@@ -6,22 +8,18 @@ with frequencies as (
 final as (
     select
         gene_symbol,
+        group_key,
+        group_label,
+        cast(group_order as integer) as group_order,
+        cast(n_mutated as integer) as n_mutated,
+        cast(n_sequenced as integer) as n_sequenced,
+        frequency,
         cast(n_mutated_all as integer) as n_mutated_all,
         cast(n_sequenced_all as integer) as n_sequenced_all,
         frequency_all,
-        cast(n_mutated_negative as integer) as n_mutated_negative,
-        cast(n_negative as integer) as n_negative,
-        frequency_negative,
-        cast(n_mutated_probably_benign as integer) as n_mutated_probably_benign,
-        cast(n_probably_benign as integer) as n_probably_benign,
-        frequency_probably_benign,
-        cast(n_mutated_high_suspicion as integer) as n_mutated_high_suspicion,
-        cast(n_high_suspicion as integer) as n_high_suspicion,
-        frequency_high_suspicion,
-        p_value_fisher,
-        cast(row_number() over (
-            order by n_mutated_all desc, gene_symbol asc
-        ) as integer) as frequency_rank
+        cast(frequency_rank as integer) as frequency_rank,
+        p_value_all_main_groups,
+        fisher_method
     from frequencies
 )
 

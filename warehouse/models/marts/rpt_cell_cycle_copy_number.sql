@@ -1,4 +1,6 @@
--- Figure 3G: copy-number gain and loss rates of cell-cycle regulators per group.
+-- Figure 3G: copy-number gain and loss rates of cell-cycle regulators per main group (one
+-- row per gene, direction and group), with the exact Fisher p across all main groups
+-- (repeated on the gene's rows) and of the group vs the rest of the main groups.
 with frequencies as (
     select * from {{ ref('int_cell_cycle_copy_number') }}
 ),
@@ -13,14 +15,15 @@ final as (
         panel.regulation,
         panel.role,
         frequencies.direction,
-        cast(frequencies.n_altered_negative as integer) as n_altered_negative,
-        frequencies.rate_negative,
-        cast(frequencies.n_altered_probably_benign as integer) as n_altered_probably_benign,
-        frequencies.rate_probably_benign,
-        cast(frequencies.n_altered_high_suspicion as integer) as n_altered_high_suspicion,
-        frequencies.rate_high_suspicion,
-        frequencies.p_value_three_groups,
-        frequencies.p_value_high_vs_others
+        frequencies.group_key,
+        frequencies.group_label,
+        cast(frequencies.group_order as integer) as group_order,
+        cast(frequencies.n_altered as integer) as n_altered,
+        cast(frequencies.n_samples as integer) as n_samples,
+        frequencies.rate,
+        frequencies.p_value_all_main_groups,
+        frequencies.fisher_method_all_main_groups,
+        frequencies.p_value_group_vs_rest
     from frequencies
     inner join panel on frequencies.feature = panel.gene_symbol
 )
