@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from calcomics.design import GroupDesign
 from calcomics.synth.expression import hallmark_gene_sets
 from calcomics.transcriptomics.gsea import (
     RESULT_COLUMNS,
@@ -234,16 +235,21 @@ def test_agrees_with_gseapy(small_demo):
 
 def test_demo_cohort_planted_hallmarks(demo):
     expr, groups = demo
-    result = gsea_group_vs_rest(expr, groups, hallmark_gene_sets(), n_perm=200, seed=0)
-    assert list(result.columns) == ["calcification_group", *RESULT_COLUMNS]
-    assert list(pd.unique(result["calcification_group"])) == [
-        "negative",
-        "probably_benign",
-        "low_moderate_suspicion",
-        "high_suspicion",
-    ]
+    design = GroupDesign(
+        ("negative", "probably_benign", "high_suspicion", "low_moderate_suspicion"),
+        ("Calcification-negative", "Probably benign", "High suspicion", "Low-moderate"),
+    )
+    result = gsea_group_vs_rest(expr, groups, hallmark_gene_sets(), n_perm=200, seed=0,
+                                design=design)
+    assert list(result.columns) == [
+        "group_key", "n_group_samples", "n_rest_samples", *RESULT_COLUMNS]
+    assert list(pd.unique(result["group_key"])) == list(design.keys)
     assert len(result) == 4 * 50
-    res = result.set_index(["calcification_group", "gene_set"])
+    sizes = groups.value_counts()
+    first = result.drop_duplicates("group_key").set_index("group_key")
+    assert first["n_group_samples"].to_dict() == sizes.to_dict()
+    assert (first["n_rest_samples"] == sizes.sum() - first["n_group_samples"]).all()
+    res = result.set_index(["group_key", "gene_set"])
     for group, gene_set in [
         ("probably_benign", "HALLMARK_ESTROGEN_RESPONSE_EARLY"),
         ("probably_benign", "HALLMARK_ESTROGEN_RESPONSE_LATE"),
@@ -275,6 +281,37 @@ def test_seed_reproducibility(small_demo):
     np.testing.assert_array_equal(a["es"], b["es"])
     assert (a["nominal_p"] != b["nominal_p"]).any()
     assert (b["seed"] == 5).all()
+
+
+def test_group_vs_rest_follows_the_design_and_equals_one_run_per_group():
+    expr, labels, sets = _tiny()
+    labels = pd.Series(["b"] * 3 + ["c"] * 3 + ["a"] * 4, index=labels.index)
+    forward = GroupDesign(("c", "a", "b"), ("C", "A", "B"))
+    backward = GroupDesign(("b", "a", "c"), ("B", "A", "C"))
+    kw = {"n_perm": 30, "seed": 11}
+    first = gsea_group_vs_rest(expr, labels, sets, design=forward, **kw)
+    second = gsea_group_vs_rest(expr, labels, sets, design=backward, **kw)
+    assert list(pd.unique(first["group_key"])) == ["c", "a", "b"]
+    assert list(pd.unique(second["group_key"])) == ["b", "a", "c"]
+    for key in "abc":
+        ours = first[first["group_key"] == key].drop(
+            columns=["group_key", "n_group_samples", "n_rest_samples"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(
+            ours, second[second["group_key"] == key].drop(
+                columns=["group_key", "n_group_samples", "n_rest_samples"]
+            ).reset_index(drop=True))
+        pd.testing.assert_frame_equal(ours, gsea_phenotype(expr, labels, sets, key, **kw))
+    assert first.groupby("group_key")["n_group_samples"].first().to_dict() == {
+        "a": 4, "b": 3, "c": 3}
+    unordered = gsea_group_vs_rest(expr, labels, sets, **kw)
+    assert list(pd.unique(unordered["group_key"])) == ["a", "b", "c"]
+
+
+def test_group_vs_rest_rejects_a_label_outside_the_design():
+    expr, labels, sets = _tiny()
+    with pytest.raises(GseaInputError, match=r"label\(s\) \['b'\] are not groups of the design"):
+        gsea_group_vs_rest(expr, labels, sets, n_perm=5,
+                           design=GroupDesign(("a", "z"), ("A", "Z")))
 
 
 # --------------------------------------------------------------------------- bad input

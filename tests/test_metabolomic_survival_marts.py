@@ -85,32 +85,43 @@ def test_km_curves_and_survival_tests(warehouse):
     total = warehouse.execute("select count(*) from dim_patients").fetchone()[0]
     assert len(cohort) + sum(excluded.values()) == total
     assert excluded["no follow-up recorded"] >= 1
+    assert excluded["no endocrine therapy recorded"] >= 1
+    assert any(r.startswith("not in a main analysis group: ") for r in excluded)
+    assert set(cohort["group_key"]) == set(MAIN)
     curves = warehouse.execute("select * from fct_km_curves").df()
-    final = curves.sort_values("time_months").groupby("calcification_group")["survival"].last()
+    final = curves.sort_values("time_months").groupby("group_key")["survival"].last()
     assert final.idxmax() == "probably_benign"  # better RFS under endocrine therapy
-    for _, curve in curves.groupby("calcification_group"):
+    for _, curve in curves.groupby("group_key"):
         curve = curve.sort_values("time_months")
         assert curve["survival"].iloc[0] == 1.0
         assert (np.diff(curve["survival"]) <= 1e-12).all()
         assert (curve["ci_lower"].dropna() <= curve.loc[curve["ci_lower"].notna(),
                                                          "survival"] + 1e-12).all()
-    at_risk_start = curves[curves["time_months"] == 0].set_index("calcification_group")["at_risk"]
-    assert at_risk_start.to_dict() == cohort.groupby("calcification_group").size().to_dict()
+    at_risk_start = curves[curves["time_months"] == 0].set_index("group_key")["at_risk"]
+    assert at_risk_start.to_dict() == cohort.groupby("group_key").size().to_dict()
     tests = warehouse.execute("select * from rpt_survival_tests").df()
-    overall = tests[tests["test"] == "logrank"].iloc[0]
-    direct = logrank_test(cohort["rfs_months"], cohort["rfs_event"], cohort["calcification_group"])
+    overall = tests[tests["comparison_scope"] == "all_main_groups"].iloc[0]
+    direct = logrank_test(cohort["rfs_months"], cohort["rfs_event"], cohort["group_key"])
+    assert overall["test"] == "logrank"
     assert overall["statistic"] == pytest.approx(direct.chisq, rel=1e-12)
     assert overall["df"] == 2
-    assert (tests["test"] == "logrank_pairwise").sum() == 3
-    two_stage = tests[tests["test"] == "two_stage"].iloc[0]
-    assert two_stage["group_a"] == "probably_benign" and two_stage["nboot"] == 1000
-    assert 0 <= two_stage["p_value"] <= 1
-    assert two_stage["stage1_p_value"] == pytest.approx(direct_two_group_p(cohort), abs=1e-4)
+    pairs = tests[tests["comparison_scope"] == "pairwise"]
+    assert list(zip(pairs["group_a_key"], pairs["group_b_key"], strict=True)) == [
+        ("negative", "probably_benign"), ("negative", "high_suspicion"),
+        ("probably_benign", "high_suspicion")]
+    two_stage = tests[tests["test"] == "two_stage"].set_index("group_key")
+    assert list(two_stage.index) == list(MAIN)
+    assert (two_stage["comparison_scope"] == "group_vs_rest").all()
+    assert (two_stage["nboot"] == 1000).all() and (two_stage["seed"] == 42).all()
+    assert two_stage["p_value"].between(0, 1).all()
+    paper = two_stage.loc["probably_benign"]  # the paper's test: probably benign vs the others
+    assert paper["group_label"] == "Probably benign"
+    assert paper["stage1_p_value"] == pytest.approx(direct_two_group_p(cohort), abs=1e-4)
 
 
 def direct_two_group_p(cohort: pd.DataFrame) -> float:
     """survdiff p of probably benign vs the others (stage 1 differs only by TSHRC's Phi)."""
-    group = np.where(cohort["calcification_group"] == "probably_benign", "pb", "other")
+    group = np.where(cohort["group_key"] == "probably_benign", "pb", "other")
     return logrank_test(cohort["rfs_months"], cohort["rfs_event"], group).p_value
 
 

@@ -13,7 +13,6 @@ from lifelines import KaplanMeierFitter
 from lifelines.statistics import logrank_test as lifelines_logrank
 from lifelines.statistics import multivariate_logrank_test
 
-from calcomics.synth.calcification import GROUPS
 from calcomics.stats.rank_tests import p_adjust
 from calcomics.survival import (
     NO_FOLLOW_UP,
@@ -25,6 +24,7 @@ from calcomics.survival import (
     two_stage_test,
     validate_survival_data,
 )
+from calcomics.synth.calcification import GROUPS
 
 DATA = Path(__file__).parent / "data" / "survival"
 Z975 = 1.959963984540054  # R qnorm(0.975)

@@ -192,14 +192,21 @@ def test_pam50_and_snf_composition_with_exact_fisher(warehouse):
 
 def test_gsea_group_vs_rest_on_hallmark(warehouse):
     rows = warehouse.execute(
-        "select calcification_group, gene_set, nes, fdr_q, n_permutations from "
-        "fct_gsea_group_vs_rest"
+        "select group_key, group_order, n_group_samples, n_rest_samples, gene_set, nes, fdr_q, "
+        "n_permutations from fct_gsea_group_vs_rest order by group_order"
     ).df()
     assert set(rows["n_permutations"]) == {1000}
-    assert set(rows["calcification_group"]) == set(MAIN)
+    assert list(pd.unique(rows["group_key"])) == list(MAIN)
+    samples = dict(warehouse.execute(
+        "select group_key, count(*) from dim_patients where is_main_analysis_group and "
+        "has_rnaseq group by 1"
+    ).fetchall())
+    sizes = rows.drop_duplicates("group_key").set_index("group_key")
+    assert sizes["n_group_samples"].to_dict() == samples
+    assert (sizes["n_rest_samples"] == sum(samples.values()) - sizes["n_group_samples"]).all()
 
     def result(group: str, gene_set: str) -> tuple[float, float]:
-        row = rows[(rows["calcification_group"] == group) & (rows["gene_set"] == gene_set)]
+        row = rows[(rows["group_key"] == group) & (rows["gene_set"] == gene_set)]
         return float(row["nes"].iloc[0]), float(row["fdr_q"].iloc[0])
 
     for gene_set in ("HALLMARK_ESTROGEN_RESPONSE_EARLY", "HALLMARK_ESTROGEN_RESPONSE_LATE"):
