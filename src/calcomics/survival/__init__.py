@@ -1,4 +1,4 @@
-"""Survival analysis with R semantics for the calcification-group comparisons.
+"""Survival analysis with R semantics for comparisons between groups of patients.
 
 * :func:`validate_survival_data` - check a survival table, split usable / excluded rows.
 * :func:`kaplan_meier` - Kaplan-Meier curves with R ``survfit`` confidence intervals.
