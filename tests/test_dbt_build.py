@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import dbt.version
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
+import yaml
 
-from calcomics.build import BuildError, build_warehouse
+import calcomics
+from calcomics.build import (
+    BuildError,
+    BuildRefusedError,
+    build_warehouse,
+    file_sha256,
+    run_dbt,
+    write_demo_cohort,
+)
+from calcomics.raw_layout import RAW_FILES
+from calcomics.transcriptomics.gsva import gsva
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -144,30 +161,155 @@ def test_marts_have_enforced_contracts(warehouse):
 
 
 def test_failed_dbt_test_leaves_previous_warehouse(small_raw_dir, tmp_path):
-    """A raw problem only dbt sees (staging range test) fails the build; nothing is swapped."""
-    import shutil
-
-    import pandas as pd
-
-    raw = tmp_path / "raw"
-    shutil.copytree(small_raw_dir, raw)
-    clinical = pd.read_csv(raw / "clinical.csv", dtype=str, keep_default_na=False)
-    clinical.loc[0, "age_years"] = "12"  # plausible to GX (0-120), not to dbt (15-100)
-    clinical.to_csv(raw / "clinical.csv", index=False)
+    """A data test only dbt runs fails after models were written (a negative exome size makes
+    TMB negative): the half-built file is removed, the previous warehouse is untouched."""
     warehouse = tmp_path / "warehouse.duckdb"
     duckdb.connect(str(warehouse)).close()
     before = warehouse.read_bytes()
     with pytest.raises(BuildError, match="was not changed"):
-        build_warehouse(PROJECT_DIR, raw, warehouse, quiet=True)
+        build_warehouse(PROJECT_DIR, small_raw_dir, warehouse, quiet=True,
+                        select="+fct_tumor_mutational_burden", target_path=tmp_path / "target",
+                        dbt_vars={"exome_capture_size_mb": -1})
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    status = {r["unique_id"]: r["status"] for r in results}
+    assert status["model.calcomics.fct_tumor_mutational_burden"] == "success"
+    failed = [k for k, v in status.items() if v == "fail"]
+    assert failed and all(
+        k.startswith("test.calcomics.values_between_fct_tumor_mutational_b") for k in failed)
     assert warehouse.read_bytes() == before
     assert not (tmp_path / "warehouse.duckdb.building").exists()
 
 
 def test_reader_keeps_snapshot_during_rebuild(small_raw_dir, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
-    build_warehouse(PROJECT_DIR, small_raw_dir, warehouse, quiet=True)
+    options = {"quiet": True, "select": "+dim_patients", "target_path": tmp_path / "target"}
+    build_warehouse(PROJECT_DIR, small_raw_dir, warehouse, **options)
     reader = duckdb.connect(str(warehouse), read_only=True)
     n_before = reader.execute("select count(*) from dim_patients").fetchone()
-    build_warehouse(PROJECT_DIR, small_raw_dir, warehouse, quiet=True)  # rebuild while open
+    build_warehouse(PROJECT_DIR, small_raw_dir, warehouse, **options)  # rebuild while open
     assert reader.execute("select count(*) from dim_patients").fetchone() == n_before == (40,)
     reader.close()
+
+
+# --- meta_build: every build is recorded ---------------------------------------------------
+
+
+def _meta_build(path: Path) -> dict:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        frame = connection.execute("select * from meta_build").fetch_df()
+    assert len(frame) == 1
+    return frame.iloc[0].to_dict()
+
+
+def test_meta_build_records_the_demo_build(default_build):
+    result, path = default_build
+    meta = _meta_build(path)
+    raw = path.parent / "raw"
+    assert result.synthetic
+    assert (meta["data_origin"], meta["demo_generator"], meta["demo_patients"],
+            meta["demo_seed"]) == ("synthetic", "calcomics.synth", 316, 0)
+    assert meta["demo_generator_version"] == calcomics.__version__
+    assert meta["raw_dir"] == str(raw.resolve())
+    files = json.loads(meta["raw_files"])
+    assert [f["file_name"] for f in files] == sorted(RAW_FILES.values())
+    for entry in files:
+        assert entry["size_bytes"] == (raw / entry["file_name"]).stat().st_size
+        assert entry["sha256"] == file_sha256(raw / entry["file_name"])
+    assert (meta["grouping_name"], meta["grouping_column"]) == ("calcification", None)
+    project_vars = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    assert json.loads(meta["dbt_vars"]) == project_vars
+    assert meta["calcomics_version"] == calcomics.__version__
+    assert meta["dbt_version"] == dbt.version.__version__
+    assert meta["duckdb_version"] == f"v{duckdb.__version__}"
+    head = subprocess.run(["git", "-C", str(PROJECT_DIR), "rev-parse", "HEAD"],
+                          capture_output=True, text=True, check=False)
+    if head.returncode == 0:
+        assert meta["git_commit"].removesuffix("-dirty") == head.stdout.strip()
+    assert meta["started_at"] < meta["finished_at"]
+
+
+def test_score_marts_record_method_and_parameters(warehouse):
+    ssgsea = warehouse.execute(
+        "select distinct collection, method_version, kcdf, tau, ssgsea_norm, min_size, max_size "
+        "from fct_pathway_scores union all "
+        "select distinct 'bindea2013_immune', method_version, kcdf, tau, ssgsea_norm, min_size, "
+        "max_size from fct_immune_infiltration order by 1"
+    ).fetchall()
+    seed = pd.read_csv(PROJECT_DIR / "warehouse" / "seeds" / "gene_set_collections.csv")
+    limits = {r.collection: (r.min_size, r.max_size) for r in seed.itertuples()}
+    assert [row[0] for row in ssgsea] == sorted(limits)
+    # the recorded tau and normalisation are the ones the library's ssGSEA default applies
+    rng = np.random.default_rng(0)
+    matrix = pd.DataFrame(rng.normal(size=(30, 6)), index=[f"g{i}" for i in range(30)])
+    sets = {"a": [f"g{i}" for i in range(8)], "b": [f"g{i}" for i in range(5, 20)]}
+    default = gsva(matrix, sets, method="ssgsea")
+    for collection, version, kcdf, tau, norm, low, high in ssgsea:
+        assert version == "GSVA 1.42 ssGSEA (calcomics transcription)" and kcdf is None
+        assert (low, high) == limits[collection]
+        explicit = gsva(matrix, sets, method="ssgsea", tau=tau, ssgsea_norm=norm)
+        pd.testing.assert_frame_equal(default, explicit)
+    pam50 = warehouse.execute(
+        "select distinct scaling, method_version, centroid_source from fct_pam50_calls"
+    ).fetchall()
+    assert len(pam50) == 1 and pam50[0][0] == "median_centre" and "17837fa" in pam50[0][2]
+    signatures = warehouse.execute(
+        "select distinct signature_set, cosmic_version from fct_mutational_signatures"
+    ).fetchall()
+    project_vars = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    assert signatures == [(project_vars["mutational_signatures"],
+                           "COSMIC v3.2 SBS, GRCh38 (SigProfilerAssignment reference)")]
+    fitted = warehouse.execute("select distinct signature from fct_mutational_signatures")
+    assert {r[0] for r in fitted.fetchall()} == set(signatures[0][0].split(","))
+
+
+def test_real_warehouse_is_replaced_by_a_demo_only_with_demo(small_raw_dir, tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    options = {"quiet": True, "select": "meta_build"}
+    real = build_warehouse(PROJECT_DIR, small_raw_dir, warehouse,
+                           target_path=tmp_path / "t1", **options)
+    recorded = _meta_build(warehouse)
+    assert not real.synthetic and recorded["data_origin"] == "real"
+    assert pd.isna(recorded["demo_seed"]) and pd.isna(recorded["demo_patients"])
+    before = warehouse.read_bytes()
+    demo_raw = tmp_path / "demo"
+    write_demo_cohort(demo_raw, 40, 3)
+    with pytest.raises(BuildRefusedError, match="built from real data"):
+        build_warehouse(PROJECT_DIR, demo_raw, warehouse, target_path=tmp_path / "t2",
+                        **options)
+    assert warehouse.read_bytes() == before
+    demo = build_warehouse(PROJECT_DIR, demo_raw, warehouse, demo=True, demo_patients=40,
+                           demo_seed=3, target_path=tmp_path / "t2", **options)
+    assert demo.synthetic and not demo.generated_demo  # the same demo was already there
+    meta = _meta_build(warehouse)
+    assert (meta["data_origin"], meta["demo_patients"], meta["demo_seed"]) == ("synthetic", 40, 3)
+
+
+def test_plain_dbt_build_records_no_end_time(small_raw_dir, tmp_path):
+    warehouse = tmp_path / "plain.duckdb"
+    process = run_dbt(["build", "--select", "meta_build", "--vars", "{grouping_column: her2_ihc}"],
+                      PROJECT_DIR, small_raw_dir, warehouse, quiet=True,
+                      target_path=tmp_path / "target")
+    assert process.returncode == 0, process.stdout[-3000:]
+    meta = _meta_build(warehouse)
+    assert pd.isna(meta["finished_at"])
+    assert meta["grouping_column"] == "her2_ihc"
+    assert json.loads(meta["dbt_vars"])["grouping_column"] == "her2_ihc"
+
+
+def test_two_builds_run_at_once(small_raw_dir, tmp_path):
+    """Each build has its own target folder, so concurrent builds do not collide."""
+
+    def build(name: str):
+        return build_warehouse(PROJECT_DIR, small_raw_dir, tmp_path / f"{name}.duckdb",
+                               quiet=True, select="+stg_raw__patients",
+                               target_path=tmp_path / f"target_{name}")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(build, ["a", "b"]))
+    for name, result in zip(["a", "b"], results, strict=True):
+        assert result.counts.get("model_success", 0) >= 2, result.counts
+        assert set(result.counts) <= {"model_success", "seed_success", "test_pass"}
+        ids = {r["unique_id"] for r in json.loads(
+            (tmp_path / f"target_{name}" / "run_results.json").read_text())["results"]}
+        assert "model.calcomics.meta_build" in ids and "model.calcomics.stg_raw__patients" in ids
+        assert _meta_build(result.warehouse)["data_origin"] == "real"

@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -95,6 +96,22 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def write_demo_marker(
+    raw_dir: Path, paths: Iterable[Path], patients: int, seed: int
+) -> Path:
+    """Record in ``raw_dir`` that ``paths`` are the demo cohort of ``patients`` / ``seed``."""
+    marker = {
+        "generator": DEMO_GENERATOR,
+        "generator_version": __version__,
+        "patients": int(patients),
+        "seed": int(seed),
+        "files": {Path(path).name: file_sha256(Path(path)) for path in paths},
+    }
+    target = Path(raw_dir) / DEMO_MARKER
+    target.write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n")
+    return target
+
+
 def write_demo_cohort(raw_dir: Path, patients: int, seed: int) -> dict[str, Path]:
     """Generate the demo cohort into ``raw_dir`` and record its provenance there.
 
@@ -106,14 +123,7 @@ def write_demo_cohort(raw_dir: Path, patients: int, seed: int) -> dict[str, Path
     raw_dir = Path(raw_dir)
     (raw_dir / DEMO_MARKER).unlink(missing_ok=True)
     paths = write_cohort(generate_cohort(patients, seed), raw_dir)
-    marker = {
-        "generator": DEMO_GENERATOR,
-        "generator_version": __version__,
-        "patients": int(patients),
-        "seed": int(seed),
-        "files": {path.name: file_sha256(path) for path in paths.values()},
-    }
-    (raw_dir / DEMO_MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n")
+    write_demo_marker(raw_dir, paths.values(), patients, seed)
     return paths
 
 
@@ -271,6 +281,15 @@ def run_dbt(
     )
 
 
+def default_target_path(project_dir: Path, warehouse: Path) -> Path:
+    """The dbt target folder of builds of ``warehouse``: one per warehouse file, so builds of
+    different warehouses can run at once and a rebuild reuses its partial-parse state (the
+    profile, whose path is ``<warehouse>.building``, is the same on every rebuild)."""
+    resolved = Path(warehouse).resolve()
+    tag = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
+    return Path(project_dir) / "target" / "builds" / f"{resolved.name}-{tag}"
+
+
 def _status_counts(target_path: Path) -> dict[str, int]:
     results = json.loads((Path(target_path) / "run_results.json").read_text())
     counts: dict[str, int] = {}
@@ -322,7 +341,8 @@ def build_warehouse(
         is always added, and only the tests whose every parent is selected run.
         Default: the whole project.
     target_path
-        dbt target folder (run results, partial-parse state); default the project's.
+        dbt target folder (run results, partial-parse state, log); default
+        :func:`default_target_path` (one per warehouse file).
 
     Raises
     ------
@@ -353,7 +373,7 @@ def build_warehouse(
     building = warehouse.with_name(warehouse.name + ".building")
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
-    target = Path(target_path).resolve() if target_path else project_dir / "target"
+    target = Path(target_path or default_target_path(project_dir, warehouse)).resolve()
     args = ["build"]
     if select:
         # cautious: only the tests whose every parent is selected (a relationships test to
@@ -363,7 +383,7 @@ def build_warehouse(
         args += ["--vars", json.dumps(dbt_vars)]
     commit = git_commit(project_dir)
     process = run_dbt(
-        args, project_dir, raw_dir, building, quiet=quiet, target_path=target_path,
+        args, project_dir, raw_dir, building, quiet=quiet, target_path=target,
         extra_env={"CALCOMICS_GIT_COMMIT": commit or ""},
     )
     if process.returncode != 0:
@@ -391,4 +411,5 @@ __all__ = [
     "find_project_dir",
     "raw_dir_is_synthetic",
     "write_demo_cohort",
+    "write_demo_marker",
 ]
