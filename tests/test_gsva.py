@@ -18,6 +18,7 @@ from scipy.special import ndtr
 from scipy.stats import rankdata
 
 from calcomics.cli import main as cli_main
+from calcomics.reference import GeneSetFileError
 from calcomics.transcriptomics import GsvaInputError, gsva, read_expression_matrix, read_gmt
 
 gsva_module = importlib.import_module("calcomics.transcriptomics.gsva")
@@ -380,10 +381,10 @@ def test_read_gmt(tmp_path):
     path.write_text("A\tdesc\tg1\tg2\t\n\nB\tdesc\n")
     assert read_gmt(path) == {"A": ["g1", "g2"], "B": []}
     path.write_text("A\tdesc\tg1\nA\tdesc\tg2\n")
-    with pytest.raises(GsvaInputError, match="line 2: set name 'A' already used"):
+    with pytest.raises(GeneSetFileError, match="line 2: set name 'A' already used"):
         read_gmt(path)
     path.write_text("A g1 g2\n")
-    with pytest.raises(GsvaInputError, match="line 1: expected"):
+    with pytest.raises(GeneSetFileError, match="line 1: expected"):
         read_gmt(path)
 
 

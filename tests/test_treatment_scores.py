@@ -98,7 +98,8 @@ def test_set_index_missing_gene_is_an_error():
 def test_set_index_bad_values_are_errors():
     frame = _set_matrix(1.0, 1.0, 1.0, 1.0, samples=("P1", "P2"))
     frame.loc["AK2", "P2"] = np.nan
-    with pytest.raises(ScoreInputError, match="gene 'AK2' of reference_genes, sample 'P2'"):
+    message = r"log_expr \(reference_genes\): value for gene 'AK2', sample 'P2' is missing"
+    with pytest.raises(ScoreInputError, match=message):
         set_index(frame)
     dup = pd.concat([_set_matrix(1.0, 1.0, 1.0, 1.0), _set_matrix(1.0, 1.0, 1.0, 1.0).iloc[:1]])
     with pytest.raises(ScoreInputError, match=r"\['SLC39A6'\] of informative_genes have more"):

@@ -31,26 +31,18 @@ The latent subtype is not written to any raw file; get it with ``return_truth=Tr
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
+from calcomics.reference import (
+    PAM50_SUBTYPES,
+    bindea_gene_sets,
+    hallmark_gene_sets,
+    pam50_centroids,
+    protein_coding_genes,
+)
 from calcomics.synth.calcification import GROUPS
-from calcomics.reference import data_path, protein_coding_genes
 from calcomics.transcriptomics.scores import SET_INFORMATIVE_GENES, SET_REFERENCE_GENES
-
-PAM50_SUBTYPES: tuple[str, ...] = ("LumA", "LumB", "Her2", "Basal", "Normal")
-# Column of the centroid file for each subtype label.
-CENTROID_COLUMNS: dict[str, str] = {
-    "LumA": "luminal_a",
-    "LumB": "luminal_b",
-    "Her2": "her2",
-    "Basal": "basal",
-    "Normal": "normal",
-}
-# Legacy PAM50 symbols -> current HGNC symbols (the shipped centroid file already uses these).
-PAM50_SYMBOL_UPDATES: dict[str, str] = {"CDCA1": "NUF2", "KNTC2": "NDC80", "ORC6L": "ORC6"}
 
 # Luminal A+B share among RNA-seq patients (paper: 73/103, 81/89, 80/98; the low-moderate
 # group is not reported, 18/22 is used). Counts are exact at the default cohort.
@@ -176,41 +168,6 @@ PAM50_OTHER_PROGRAM_DAMPING = 0.5
 _N_BACKGROUND_PROGRAMS = 6
 _SILENT_FRACTION = 0.12
 _CHUNK_COLUMNS = 1024
-
-
-def read_gmt(name: str) -> dict[str, list[str]]:
-    """Gene sets of a GMT file shipped in ``calcomics/data`` (set name -> member genes)."""
-    sets: dict[str, list[str]] = {}
-    with open(data_path(name), encoding="utf-8") as handle:
-        for line in handle:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) >= 2:
-                sets[fields[0]] = [g for g in fields[2:] if g]
-    return sets
-
-
-@lru_cache(maxsize=1)
-def hallmark_gene_sets() -> dict[str, list[str]]:
-    """MSigDB Hallmark v7.0 gene sets (50 sets, HGNC symbols)."""
-    return read_gmt("genesets/hallmark_v7.0.gmt")
-
-
-@lru_cache(maxsize=1)
-def bindea_gene_sets() -> dict[str, list[str]]:
-    """Bindea et al. 2013 immune cell-type marker genes (24 cell types, symbols as published)."""
-    return read_gmt("genesets/bindea2013_immune.gmt")
-
-
-@lru_cache(maxsize=1)
-def pam50_centroids() -> pd.DataFrame:
-    """Parker et al. 2009 PAM50 centroids: index gene symbol, columns LumA, LumB, Her2, Basal,
-    Normal (current HGNC symbols)."""
-    raw = pd.read_csv(data_path("pam50_centroids.tsv"), sep="\t")
-    raw["gene_name"] = raw["gene_name"].replace(PAM50_SYMBOL_UPDATES)
-    out = raw.set_index("gene_name")[[CENTROID_COLUMNS[s] for s in PAM50_SUBTYPES]]
-    out.columns = list(PAM50_SUBTYPES)
-    out.index.name = "gene_symbol"
-    return out
 
 
 def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:

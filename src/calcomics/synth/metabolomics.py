@@ -39,8 +39,8 @@ from itertools import combinations_with_replacement
 import numpy as np
 import pandas as pd
 
-from calcomics.synth.calcification import GROUPS
 from calcomics.reference import kegg_compound_pathways
+from calcomics.synth.calcification import GROUPS
 
 ANNOTATION_COLUMNS: tuple[str, ...] = (
     "feature_id",

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from calcomics.synth.calcification import GROUPS
 from calcomics.reference import data_path, protein_coding_genes
+from calcomics.synth.calcification import GROUPS
 
 __all__ = [
     "BREAST_SIGNATURES",

@@ -51,6 +51,7 @@ import numba
 import numpy as np
 import pandas as pd
 
+from calcomics.reference import GeneSetFileError, read_gmt
 from calcomics.transcriptomics import _gsva_kernels as _k
 
 __all__ = [
@@ -504,39 +505,6 @@ def gsva(
 # Files
 
 
-def read_gmt(path: str | Path) -> dict[str, list[str]]:
-    """Read a GMT file: one set per line, ``name <TAB> description <TAB> gene ...``.
-
-    Blank lines are skipped, empty member fields (trailing tabs) ignored, member order kept.
-    A line without a description field or a repeated set name is an error (naming the line).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise GsvaInputError(f"gene-set file {path}: no such file")
-    sets: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            line = line.rstrip("\r\n")
-            if not line.strip():
-                continue
-            fields = line.split("\t")
-            name = fields[0].strip()
-            if len(fields) < 2 or not name:
-                raise GsvaInputError(
-                    f"gene-set file {path}, line {lineno}: expected 'name<TAB>description"
-                    "<TAB>genes...' (GMT format)"
-                )
-            if name in sets:
-                raise GsvaInputError(
-                    f"gene-set file {path}, line {lineno}: set name {name!r} already used "
-                    "on an earlier line"
-                )
-            sets[name] = [g.strip() for g in fields[2:] if g.strip()]
-    if not sets:
-        raise GsvaInputError(f"gene-set file {path}: no gene sets found")
-    return sets
-
-
 def read_expression_matrix(path: str | Path) -> pd.DataFrame:
     """Read a tab-separated genes x samples matrix: header ``gene<TAB>sample...``, then one
     row per gene (symbol, then numbers). Returns float64 values, index = gene symbols.
@@ -628,7 +596,10 @@ def run_gsva_files(
     """``calcomics gsva``: read EXPR.tsv and SETS.gmt, score, write OUT.tsv (first column
     ``gene_set``, then samples; full double precision). Raises :class:`GsvaInputError`."""
     expr = read_expression_matrix(expr_path)
-    sets = read_gmt(gmt_path)
+    try:
+        sets = read_gmt(gmt_path)
+    except GeneSetFileError as error:
+        raise GsvaInputError(str(error)) from error
     run = gsva_detailed(expr, sets, method=method, kcdf=kcdf, min_size=min_size,
                         max_size=max_size, mx_diff=mx_diff, tau=tau, ssgsea_norm=ssgsea_norm)
     out_path = Path(out_path)

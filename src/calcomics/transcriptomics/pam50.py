@@ -42,12 +42,13 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from calcomics.synth.expression import (
+from calcomics.checks import numeric_matrix
+from calcomics.reference import (
     CENTROID_COLUMNS,
     PAM50_SUBTYPES,
     PAM50_SYMBOL_UPDATES,
+    pam50_centroids,
 )
-from calcomics.synth.expression import pam50_centroids as _shipped_centroids
 
 PAM50_SCALINGS: tuple[str, ...] = ("median_centre", "genefu_robust")
 # Reference centroid column order (genefu, hoadley-lab): decides ties (first maximum wins).
@@ -77,12 +78,6 @@ _FILE_COLUMN_TO_SUBTYPE = {v: k for k, v in CENTROID_COLUMNS.items()}
 
 class Pam50InputError(ValueError):
     """Invalid input to the PAM50 classifier (message names the argument, gene/sample, rule)."""
-
-
-def pam50_centroids() -> pd.DataFrame:
-    """Parker et al. 2009 centroids shipped with calcomics: index ``gene_symbol`` (current HGNC
-    symbols), columns LumA, LumB, Her2, Basal, Normal (a copy; safe to modify)."""
-    return _shipped_centroids().copy()
 
 
 def r_quantile_type7(values: np.ndarray, prob: float) -> np.ndarray:
@@ -230,16 +225,7 @@ def _check_centroids(centroids: pd.DataFrame | None) -> pd.DataFrame:
     duplicated = out.index[out.index.duplicated()].unique().tolist()
     if duplicated:
         raise Pam50InputError(f"centroids: genes {duplicated} appear more than once")
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col]):
-            raise Pam50InputError(f"centroids: column {col!r} is not numeric")
-    values = out.to_numpy(dtype=float)
-    if not np.isfinite(values).all():
-        row, col = np.argwhere(~np.isfinite(values))[0]
-        raise Pam50InputError(
-            f"centroids: value for gene {out.index[row]!r}, subtype {out.columns[col]!r} is "
-            f"missing or infinite; centroids must be complete"
-        )
+    numeric_matrix(out, "centroids", Pam50InputError, column_label="subtype")
     return out.astype(float)
 
 
@@ -272,16 +258,8 @@ def _select_genes(log_expr: pd.DataFrame, genes: pd.Index) -> tuple[pd.DataFrame
             f"least {MIN_GENES}); missing: {missing}"
         )
     sub = sub.loc[present]
-    for col in sub.columns:
-        if not pd.api.types.is_numeric_dtype(sub[col]):
-            raise Pam50InputError(f"log_expr: sample column {col!r} is not numeric")
-    values = sub.to_numpy(dtype=float)
-    if np.isinf(values).any():
-        row, col = np.argwhere(np.isinf(values))[0]
-        raise Pam50InputError(
-            f"log_expr: gene {sub.index[row]!r}, sample {sub.columns[col]!r} is infinite; "
-            f"expected finite log2 expression (NaN marks a missing value)"
-        )
+    # NaN marks a missing value (PAM50 uses the genes a sample has); infinity is an error.
+    numeric_matrix(sub, "log_expr", Pam50InputError, allow_missing=True)
     return sub.astype(float), missing
 
 

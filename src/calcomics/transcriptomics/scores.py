@@ -35,6 +35,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from calcomics.checks import numeric_matrix
+
 # Paper Methods list verbatim (19 entries, 17 genes; CD3D and DNAJC12 listed twice).
 SET_INFORMATIVE_GENES: tuple[str, ...] = (
     "SLC39A6",
@@ -96,17 +98,7 @@ def _gene_rows(log_expr: pd.DataFrame, genes: Sequence[str], argument: str) -> n
         raise ScoreInputError(
             f"log_expr: genes {duplicated} of {argument} have more than one row"
         )
-    sub = log_expr.loc[unique]
-    for col in sub.columns:
-        if not pd.api.types.is_numeric_dtype(sub[col]):
-            raise ScoreInputError(f"log_expr: sample column {col!r} is not numeric")
-    values = sub.to_numpy(dtype=float)
-    if not np.isfinite(values).all():
-        row, col = np.argwhere(~np.isfinite(values))[0]
-        raise ScoreInputError(
-            f"log_expr: gene {unique[row]!r} of {argument}, sample {sub.columns[col]!r} is "
-            f"missing or infinite"
-        )
+    values = numeric_matrix(log_expr.loc[unique], f"log_expr ({argument})", ScoreInputError)
     position = {g: i for i, g in enumerate(unique)}
     return values[[position[g] for g in genes]]
 
