@@ -167,3 +167,23 @@ def test_broken_rules_fail_both_in_the_same_columns(raw, tmp_path):
     assert _validate_failures(raw) == expected
     raw_failures, other = _dbt_raw_build(raw, tmp_path / "reject")
     assert raw_failures == expected, other
+
+
+def test_matrix_cell_rules_fail_both(raw, tmp_path):
+    """An empty expression cell and a negative abundance (sample-cell rules of the YAML)."""
+    expression = pd.read_csv(raw / "expression_fpkm.tsv", sep="\t")
+    expression.iloc[3, 2] = None
+    expression.to_csv(raw / "expression_fpkm.tsv", sep="\t", index=False)
+    lipids = pd.read_csv(raw / "lipidomics.tsv", sep="\t")
+    lipids.iloc[2, 1] = -0.5
+    lipids.to_csv(raw / "lipidomics.tsv", sep="\t", index=False)
+    empty_sample, negative_sample = expression.columns[2], lipids.columns[1]
+
+    assert _validate_failures(raw) == {("expression_fpkm.tsv", empty_sample),
+                                       ("lipidomics.tsv", negative_sample)}
+    raw_failures, other = _dbt_raw_build(raw, tmp_path / "cells")
+    assert raw_failures == set()
+    assert sorted(name.split(":")[0].rsplit(".", 1)[0] for name in other) == [
+        "test.calcomics.not_null_stg_raw__gene_expression_expression_value",
+        "test.calcomics.values_between_stg_raw__lipid_abundances_abundance__0",
+    ]

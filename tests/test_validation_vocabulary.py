@@ -20,6 +20,7 @@ from calcomics.validation import raw_files
 from calcomics.validation.vocabulary import (
     NORMALISATIONS,
     RAW_SOURCES_YML,
+    SAMPLE_CELLS,
     normalise,
     packaged_vocabulary,
     read_vocabulary,
@@ -29,6 +30,12 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 TABLES = ("clinical", "mutations", "segments", "metabolite_annotation")
 MATRICES = ("expression", "lipidomics", "polar_metabolomics")
 MEMBER_SENTINEL = "<member of {table}.{column}>"
+# Where the sample cells of each wide matrix are tested by dbt (long value column).
+STAGED_CELLS = {
+    "expression": ("stg_raw__gene_expression", "expression_value"),
+    "lipidomics": ("stg_raw__lipid_abundances", "abundance"),
+    "polar_metabolomics": ("stg_raw__polar_metabolite_abundances", "abundance"),
+}
 
 
 def _raw_tables() -> dict[str, dict]:
@@ -144,6 +151,35 @@ def test_matrix_id_column_rules_come_from_the_yaml(gx, vocabulary, table):
     yaml_rules = _yaml_rules(table) - {(id_rule.name, "exists")}
     assert _gx_rules(expectations) == yaml_rules
     assert [c["name"] for c in _raw_tables()[table]["columns"]] == [id_rule.name]
+    assert [r.name for r in vocabulary[table]] == [id_rule.name, SAMPLE_CELLS]
+
+
+@pytest.mark.parametrize("table", MATRICES)
+def test_matrix_cell_rules_equal_the_staging_tests(vocabulary, table):
+    """The sample-cell rules (source meta) are exactly the staging value column's tests."""
+    cells = _raw_tables()[table]["config"]["meta"]["sample_cells"]
+    expected = {("not_null",)} if cells.get("not_null") else set()
+    if "min_value" in cells or "max_value" in cells:
+        expected.add(("between", cells.get("min_value"), cells.get("max_value")))
+    model, column = STAGED_CELLS[table]
+    document = yaml.safe_load(
+        (PROJECT_DIR / "warehouse" / "models" / "staging" / "_staging__models.yml").read_text())
+    spec = next(m for m in document["models"] if m["name"] == model)
+    tests = next(c for c in spec["columns"] if c["name"] == column).get("data_tests", [])
+    staged = set()
+    for test in tests:
+        name, body = (test, {}) if isinstance(test, str) else next(iter(test.items()))
+        arguments = (body or {}).get("arguments", {})
+        if name == "values_between":
+            staged.add(("between", arguments.get("min_value"), arguments.get("max_value")))
+        else:
+            staged.add((name,))
+    assert staged == expected
+    rule = next(r for r in vocabulary[table] if r.name == SAMPLE_CELLS)
+    python = {("not_null",)} if rule.required else set()
+    if rule.between is not None:
+        python.add(("between", *rule.between))
+    assert python == expected
 
 
 def test_yaml_columns_are_the_typed_columns():

@@ -24,7 +24,13 @@ import numpy as np
 import pandas as pd
 
 from calcomics.raw_layout import RAW_FILES
-from calcomics.validation.vocabulary import ColumnRules, Vocabulary, load_vocabulary, normalise
+from calcomics.validation.vocabulary import (
+    SAMPLE_CELLS,
+    ColumnRules,
+    Vocabulary,
+    load_vocabulary,
+    normalise,
+)
 
 MAX_EXAMPLES = 5
 HEADER_LINES = 1  # data row i (0-based) sits on file line i + 2
@@ -360,12 +366,14 @@ def _check_table(
 
 
 def _check_matrix(
-    suites: _Suites, report: ValidationReport, path: Path, id_rule: ColumnRules,
+    suites: _Suites, report: ValidationReport, path: Path, rules: tuple[ColumnRules, ...],
     patient_ids: set[str], known_features: set[str] | None,
 ) -> None:
     """Header and id column with GX; every cell numeric and >= 0 with one vectorised pass."""
     report.checked_files.append(path.name)
+    id_rule = rules[0]
     id_column = id_rule.name
+    cell_rule = next((r for r in rules if r.name == SAMPLE_CELLS), ColumnRules(SAMPLE_CELLS))
     try:
         frame = pd.read_csv(path, sep="\t", engine="c", low_memory=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
@@ -420,10 +428,24 @@ def _check_matrix(
         _failures_from(suites.run(f"{stem}_ids", ids, id_expectations), path.name,
                        _line_mapper(0))
     )
-    report.failures.extend(_matrix_cell_failures(frame, path.name))
+    report.failures.extend(_matrix_cell_failures(frame, path.name, cell_rule))
 
 
-def _matrix_cell_failures(frame: pd.DataFrame, file: str) -> list[Failure]:
+def _cells_failure(
+    file: str, values: pd.DataFrame, mask: np.ndarray, rule: str, show_values: bool
+) -> Failure:
+    """One failure for every cell of ``mask`` (rows x sample columns)."""
+    rows, cols = np.nonzero(mask)
+    columns = list(dict.fromkeys(str(values.columns[c]) for c in cols))
+    examples = (
+        tuple(str(v) for v in values.to_numpy()[rows, cols][:MAX_EXAMPLES]) if show_values else ()
+    )
+    return Failure(file, ", ".join(columns[:MAX_EXAMPLES]), rule,
+                   tuple(sorted(set((rows + 2).tolist()))), examples, len(rows))
+
+
+def _matrix_cell_failures(frame: pd.DataFrame, file: str, cell_rule: ColumnRules) -> list[Failure]:
+    """Sample cells numeric, present when required, within the vocabulary's range."""
     values = frame.iloc[:, 1:]
     failures = []
     text_columns = [c for c in values.columns if values[c].dtype == object]
@@ -444,17 +466,19 @@ def _matrix_cell_failures(frame: pd.DataFrame, file: str) -> list[Failure]:
                     tuple(sorted(set(bad_rows))), tuple(dict.fromkeys(bad_examples)),
                     len(bad_rows))
         )
-    numeric = values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    negative_rows, negative_cols = np.nonzero(numeric < 0)
-    if len(negative_rows):
-        columns = list(dict.fromkeys(str(values.columns[c]) for c in negative_cols))
-        failures.append(
-            Failure(file, ", ".join(columns[:MAX_EXAMPLES]),
-                    "abundance/expression must be >= 0",
-                    tuple(sorted(set((negative_rows + 2).tolist()))),
-                    tuple(str(v) for v in numeric[negative_rows, negative_cols][:MAX_EXAMPLES]),
-                    len(negative_rows))
-        )
+    if cell_rule.required and values.isna().to_numpy().any():
+        failures.append(_cells_failure(file, values, values.isna().to_numpy(),
+                                       "value is required (empty cell)", show_values=False))
+    numeric = values.apply(pd.to_numeric, errors="coerce")
+    low, high = cell_rule.between or (None, None)
+    for bound, outside, text in ((low, numeric.lt, ">="), (high, numeric.gt, "<=")):
+        if bound is None:
+            continue
+        mask = outside(bound).to_numpy()
+        if mask.any():
+            failures.append(_cells_failure(
+                file, numeric, mask, f"abundance/expression must be {text} {_bound(bound)}",
+                show_values=True))
     return failures
 
 
@@ -493,14 +517,9 @@ def validate_raw_dir(raw_dir: Path, project_dir: Path | None = None) -> Validati
     known_features = members.get(("metabolite_annotation", "feature_id"))
     if RAW_FILES["expression"] not in missing:
         _check_matrix(suites, report, raw_dir / RAW_FILES["expression"],
-                      _id_rule(vocabulary, "expression"), patient_ids, None)
+                      vocabulary["expression"], patient_ids, None)
     for table in ("lipidomics", "polar_metabolomics"):
         if RAW_FILES[table] not in missing:
             _check_matrix(suites, report, raw_dir / RAW_FILES[table],
-                          _id_rule(vocabulary, table), patient_ids, known_features)
+                          vocabulary[table], patient_ids, known_features)
     return report
-
-
-def _id_rule(vocabulary: Vocabulary, table: str) -> ColumnRules:
-    """The first (id) column of a wide matrix; its other columns are samples."""
-    return vocabulary[table][0]

@@ -29,6 +29,9 @@ import pandas as pd
 RAW_SOURCES_YML = Path("warehouse/models/staging/_raw__sources.yml")
 PACKAGED_NAME = "raw_vocabulary.json"
 SOURCE_NAME = "raw"
+# Pseudo-column holding the rules of every sample cell of a wide matrix (table meta
+# ``sample_cells``; the dbt tests sit on the staging model's long value column).
+SAMPLE_CELLS = "*"
 
 # Normalisations; their SQL is macro normalise_raw_value (warehouse/macros/raw_vocabulary.sql).
 NORMALISATIONS: tuple[str, ...] = ("trim", "lower", "upper", "birads", "chromosome")
@@ -192,14 +195,26 @@ def read_vocabulary(project_dir: Path, tables: tuple[str, ...] | None = None) ->
         table = by_name[table_name]
         location = ((table.get("config") or {}).get("external_location")) or ""
         types = _column_types(location)
-        vocabulary[table_name] = tuple(
+        columns = [
             _column_rules(
                 column["name"], column, NUMERIC_TYPES.get(types.get(column["name"], "")),
                 project_dir, f"{RAW_SOURCES_YML}: {table_name}.{column['name']}",
             )
             for column in table.get("columns") or []
-        )
+        ]
+        cells = ((table.get("config") or {}).get("meta") or {}).get("sample_cells")
+        if cells is not None:
+            columns.append(_sample_cell_rules(cells))
+        vocabulary[table_name] = tuple(columns)
     return vocabulary
+
+
+def _sample_cell_rules(cells: dict) -> ColumnRules:
+    """Rules of every sample cell of a wide matrix (always numbers)."""
+    low, high = cells.get("min_value"), cells.get("max_value")
+    between = None if low is None and high is None else (low, high)
+    return ColumnRules(name=SAMPLE_CELLS, numeric="number",
+                       required=bool(cells.get("not_null")), between=between)
 
 
 # --- packaged copy -----------------------------------------------------------------------
