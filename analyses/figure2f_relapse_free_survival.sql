@@ -1,7 +1,7 @@
--- Figure 2F: relapse-free survival of endocrine-treated patients by calcification group.
--- The curves (survival at each event time, CI, numbers at risk) and the tests: log-rank of
--- the three groups and per pair, and the two-stage test of probably benign vs the others
--- (paper: P = 0.142, two-stage test).
+-- Figure 2F: relapse-free survival of endocrine-treated patients by group. The curves
+-- (survival at each event time, CI, numbers at risk) and the tests: log-rank across all
+-- main groups and per pair, and the two-stage test of each group vs the rest (paper:
+-- probably benign vs the others, P = 0.142, two-stage test).
 with curves as (
     select * from {{ ref('fct_km_curves') }}
 ),
@@ -12,43 +12,73 @@ tests as (
 
 curve_summary as (
     select
-        calcification_group,
+        group_key,
+        group_label,
+        group_order,
         max(at_risk) as n_patients,
         sum(events) as n_relapses,
         min(survival) as survival_at_last_time,
         max(time_months) as last_time_months
     from curves
-    group by calcification_group
+    group by group_key, group_label, group_order
 ),
 
 at_60_months as (
     select
-        calcification_group,
+        group_key,
         survival as survival_at_60_months
     from curves
     where time_months <= 60
     qualify row_number() over (
-        partition by calcification_group order by time_months desc
+        partition by group_key order by time_months desc
     ) = 1
+),
+
+curve_rows as (
+    select
+        'curve' as row_kind,
+        curve_summary.group_order as row_order,
+        curve_summary.group_label as row_label,
+        curve_summary.n_patients,
+        curve_summary.n_relapses,
+        at_60_months.survival_at_60_months as estimate,
+        cast(null as double) as p_value,
+        cast(null as double) as p_adjusted,
+        cast(null as varchar) as detail
+    from curve_summary
+    left join at_60_months on curve_summary.group_key = at_60_months.group_key
+),
+
+test_rows as (
+    select
+        'test' as row_kind,
+        row_number() over (
+            order by
+                case tests.comparison_scope
+                    when 'all_main_groups' then 1 when 'pairwise' then 2 else 3
+                end,
+                tests.group_order,
+                group_a.group_order,
+                group_b.group_order
+        ) as row_order,
+        tests.test || ': '
+        || case tests.comparison_scope
+            when 'all_main_groups' then 'all main groups'
+            when 'pairwise' then tests.group_a_label || ' vs ' || tests.group_b_label
+            else tests.group_label || ' vs the rest'
+        end as row_label,
+        tests.n_patients,
+        tests.n_events as n_relapses,
+        tests.statistic as estimate,
+        tests.p_value,
+        tests.p_adjusted,
+        tests.method as detail
+    from tests
+    left join curve_summary as group_a on tests.group_a_key = group_a.group_key
+    left join curve_summary as group_b on tests.group_b_key = group_b.group_key
 )
 
-select
-    'curve' as row_kind,
-    curve_summary.calcification_group as row_label,
-    curve_summary.n_patients,
-    curve_summary.n_relapses,
-    at_60_months.survival_at_60_months as estimate,
-    cast(null as double) as p_value,
-    cast(null as varchar) as detail
-from curve_summary
-left join at_60_months on curve_summary.calcification_group = at_60_months.calcification_group
+select * from curve_rows
 union all
-select
-    'test' as row_kind,
-    tests.test || ': ' || tests.group_a || coalesce(' vs ' || tests.group_b, '') as row_label,
-    tests.n_patients,
-    tests.n_events as n_relapses,
-    tests.statistic as estimate,
-    tests.p_value,
-    tests.method as detail
-from tests
+select * from test_rows
+order by row_kind, row_order

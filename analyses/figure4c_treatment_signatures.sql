@@ -30,7 +30,8 @@ treatment as (
 )
 
 select
-    patients.calcification_group,
+    patients.group_key,
+    patients.group_label,
     count(*) as n_patients,
     median(immune.immune_score) as median_immune_score,
     median(treatment.set_index) as median_set_index,
@@ -42,5 +43,5 @@ inner join patients on treatment.sample_id = patients.patient_id
 inner join immune on treatment.sample_id = immune.sample_id
 inner join pathways on treatment.sample_id = pathways.sample_id
 where patients.is_main_analysis_group
-group by patients.calcification_group, patients.calcification_group_order
-order by patients.calcification_group_order
+group by patients.group_key, patients.group_label, patients.group_order
+order by patients.group_order

@@ -1,5 +1,6 @@
 -- Figure 4E: ER-associated pathways in probably benign tumours. GSEA of probably benign vs
--- the rest on Hallmark (NES, FDR) next to the ssGSEA pairwise comparison of the same sets.
+-- the rest of the main groups on Hallmark (NES, FDR) next to the ssGSEA Kruskal-Wallis p of
+-- the same sets across all main groups. The mart holds every main group vs the rest.
 with gsea as (
     select * from {{ ref('fct_gsea_group_vs_rest') }}
 ),
@@ -13,10 +14,14 @@ kruskal as (
         feature,
         p_value
     from comparisons
-    where feature_family = 'pathway_hallmark' and test = 'kruskal_wallis'
+    where
+        feature_family = 'pathway_hallmark'
+        and test = 'kruskal_wallis'
+        and comparison_scope = 'all_main_groups'
 )
 
 select
+    gsea.group_label,
     gsea.gene_set,
     gsea.nes,
     gsea.fdr_q,
@@ -24,5 +29,5 @@ select
     kruskal.p_value as ssgsea_kruskal_wallis_p
 from gsea
 left join kruskal on gsea.gene_set = kruskal.feature
-where gsea.calcification_group = 'probably_benign'
+where gsea.group_key = 'probably_benign'
 order by gsea.nes desc
