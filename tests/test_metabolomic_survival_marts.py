@@ -15,7 +15,7 @@ MAIN = ("negative", "probably_benign", "high_suspicion")
 
 def _medians(warehouse, feature: str) -> dict[str, float]:
     return dict(warehouse.execute(
-        "select calcification_group, median(feature_value) from int_group_comparison_inputs "
+        "select group_key, median(feature_value) from int_group_comparison_inputs "
         "where feature_family = 'clinical' and feature = ? group by 1", [feature]
     ).fetchall())
 
@@ -23,7 +23,7 @@ def _medians(warehouse, feature: str) -> dict[str, float]:
 def _pairwise_p(warehouse, feature: str, a: str, b: str) -> float:
     return warehouse.execute(
         "select p_adjusted from fct_group_comparisons where feature = ? and test = "
-        "'wilcoxon_rank_sum' and group_a = ? and group_b = ?", [feature, a, b]
+        "'wilcoxon_rank_sum' and group_a_key = ? and group_b_key = ?", [feature, a, b]
     ).fetchone()[0]
 
 
@@ -44,31 +44,31 @@ def test_figure2_clinical_comparisons(warehouse):
 
 def test_ln_and_lvi_rates_with_exact_fisher(warehouse):
     everything = warehouse.execute(
-        "select comparison, category_level, calcification_group, n, fisher_p from "
+        "select comparison, category_level, group_key, n, fisher_p from "
         "fct_categorical_comparisons"
     ).df()
     rates = warehouse.execute(
-        "select comparison, calcification_group, n, group_total, fisher_p from "
+        "select comparison, group_key, n, group_total, fisher_p from "
         "fct_categorical_comparisons where category_level in ('positive', 'present')"
     ).df()
     for comparison in ("lymph_node_status", "lymphovascular_invasion"):
-        sub = rates[rates["comparison"] == comparison].set_index("calcification_group")
+        sub = rates[rates["comparison"] == comparison].set_index("group_key")
         pct = sub["n"] / sub["group_total"]
         assert pct.idxmax() == "high_suspicion"
         table = everything[everything["comparison"] == comparison].pivot(
-            index="category_level", columns="calcification_group", values="n")[list(MAIN)]
+            index="category_level", columns="group_key", values="n")[list(MAIN)]
         assert sub["fisher_p"].iloc[0] == pytest.approx(fisher_exact(table).p_value, rel=1e-12)
     # Table 1 counts: LN 52/103, 40/90, 62/100 -> Fisher 0.0470 (printed 0.047).
-    ln = rates[rates["comparison"] == "lymph_node_status"].set_index("calcification_group")
+    ln = rates[rates["comparison"] == "lymph_node_status"].set_index("group_key")
     assert [int(ln.loc[g, "n"]) for g in MAIN] == [52, 40, 62]
     assert ln["fisher_p"].iloc[0] == pytest.approx(0.0470, abs=5e-4)
 
 
 def test_relapse_distribution_by_calcification_status(warehouse):
     rows = warehouse.execute(
-        "select category_level, calcification_group, pct_of_level from "
+        "select category_level, group_key, pct_of_level from "
         "fct_categorical_comparisons where comparison = 'relapse_status'"
-    ).df().set_index(["category_level", "calcification_group"])["pct_of_level"]
+    ).df().set_index(["category_level", "group_key"])["pct_of_level"]
     # More high-suspicion calcification among relapsed than relapse-free patients (46.2 vs
     # 33.5 % in the paper).
     assert rows[("relapsed", "high_suspicion")] > rows[("relapse_free", "high_suspicion")]

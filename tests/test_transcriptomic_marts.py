@@ -15,7 +15,7 @@ MAIN = ("negative", "probably_benign", "high_suspicion")
 
 def _group_medians(warehouse, family: str, feature: str) -> dict[str, float]:
     rows = warehouse.execute(
-        "select calcification_group, median(feature_value) from int_group_comparison_inputs "
+        "select group_key, median(feature_value) from int_group_comparison_inputs "
         "where feature_family = ? and feature = ? group by 1", [family, feature]
     ).fetchall()
     return dict(rows)
@@ -48,7 +48,7 @@ def test_paper_direction_of_transcriptomic_scores(warehouse, family, feature, hi
 
 def test_pairwise_set_and_cdk46_tests_as_in_figure_4(warehouse):
     rows = warehouse.execute(
-        "select feature, group_a, group_b, median_a, median_b, p_adjusted from "
+        "select feature, group_a_key, group_b_key, median_a, median_b, p_adjusted from "
         "fct_group_comparisons where feature in ('set_index', 'cdk46_sensitivity_score') "
         "and test = 'wilcoxon_rank_sum'"
     ).fetchall()
@@ -172,7 +172,7 @@ def test_pam50_calls_recover_the_planted_subtypes(warehouse, default_cohort):
 
 def test_pam50_and_snf_composition_with_exact_fisher(warehouse):
     luminal = dict(warehouse.execute(
-        "select calcification_group, 100.0 * sum(n) filter (where category_level in "
+        "select group_key, 100.0 * sum(n) filter (where category_level in "
         "('LumA', 'LumB')) / sum(n) from fct_categorical_comparisons "
         "where comparison = 'pam50_subtype' group by 1"
     ).fetchall())
@@ -184,7 +184,7 @@ def test_pam50_and_snf_composition_with_exact_fisher(warehouse):
     ).fetchall())
     assert p_values["pam50_subtype"] < 0.05
     snf3 = dict(warehouse.execute(
-        "select calcification_group, pct_of_group from fct_categorical_comparisons "
+        "select group_key, pct_of_group from fct_categorical_comparisons "
         "where comparison = 'snf_subtype' and category_level = 'SNF3'"
     ).fetchall())
     assert max(MAIN, key=lambda g: snf3[g]) == "high_suspicion"
