@@ -201,6 +201,18 @@ def test_segment_rules(raw):
                and "line(s) 3; offending value(s): 'chr99'" in m for m in messages)
 
 
+def test_duplicate_segment_start_within_sample_and_chromosome(raw):
+    segments = pd.read_csv(raw / "segments.tsv", sep="\t", dtype=str)
+    segments.loc[3] = segments.loc[2]  # file lines 4 and 5; '1' and 'chr1' are one chromosome
+    segments.loc[3, "Chromosome"] = segments.loc[2, "Chromosome"].replace("chr", "")
+    segments.to_csv(raw / "segments.tsv", sep="\t", index=False)
+    assert any(
+        m.startswith("segments.tsv, column 'Start_position': values must be unique within "
+                     "SampleID, Chromosome (duplicate) — 2 row(s) fail, line(s) 4, 5")
+        for m in _messages(raw)
+    )
+
+
 def test_survival_rules_negative_time_and_bad_event(raw):
     clinical = _clinical(raw)
     clinical.loc[0, "rfs_months"] = "-3.5"  # file line 2

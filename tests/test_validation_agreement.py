@@ -149,6 +149,10 @@ def test_broken_rules_fail_both_in_the_same_columns(raw, tmp_path):
         (4, "Tumor_Sample_Barcode"): "P9999",
         (5, "t_alt_count"): "-3",
     })
+    segments = _read(raw, "segments.tsv")
+    segments.loc[3] = segments.loc[2]  # the same segment again, chromosome spelt without chr
+    segments.loc[3, "Chromosome"] = segments.loc[2, "Chromosome"].replace("chr", "")
+    _write(raw, "segments.tsv", segments)
     _edit(raw, "segments.tsv", {(0, "total_cn"): "-1", (1, "Chromosome"): "25"})
     _edit(raw, "metabolite_annotation.tsv", {(0, "platform"): "nmr"})
 
@@ -162,7 +166,7 @@ def test_broken_rules_fail_both_in_the_same_columns(raw, tmp_path):
             "Variant_Type", "Variant_Classification", "End_Position", "Chromosome",
             "Tumor_Sample_Barcode", "t_alt_count")
     } | {("segments.tsv", "total_cn"), ("segments.tsv", "Chromosome"),
-         ("metabolite_annotation.tsv", "platform")}
+         ("segments.tsv", "Start_position"), ("metabolite_annotation.tsv", "platform")}
 
     assert _validate_failures(raw) == expected
     raw_failures, other = _dbt_raw_build(raw, tmp_path / "reject")

@@ -74,6 +74,8 @@ def _yaml_rules(table_name: str) -> set[tuple]:
                            arguments.get("max_value")))
             elif test_name == "not_less_than_column":
                 rules.add((name, "not_less_than", arguments["other_column"]))
+            elif test_name == "raw_unique_within":
+                rules.add((name, "unique_within", tuple(arguments["columns"])))
             elif test_name == "raw_relationships":
                 target = re.findall(r"'([^']*)'", arguments["to"])
                 if arguments["to"].startswith("ref("):
@@ -92,8 +94,8 @@ def _gx_rules(expectations: list) -> set[tuple]:
     for expectation in expectations:
         config = expectation.configuration
         kwargs = config.kwargs
-        column = (kwargs.get("column") or kwargs.get("column_A", "")).replace(
-            raw_files.NUMERIC_SUFFIX, "")
+        column = (kwargs.get("column") or kwargs.get("column_A")
+                  or (config.meta or {}).get("column", "")).replace(raw_files.NUMERIC_SUFFIX, "")
         kind = config.type
         if kind == "expect_column_to_exist":
             rules.add((column, "exists"))
@@ -108,6 +110,10 @@ def _gx_rules(expectations: list) -> set[tuple]:
             rules.add((column, "numeric", numeric))
         elif kind == "expect_column_values_to_be_between":
             rules.add((column, "between", kwargs.get("min_value"), kwargs.get("max_value")))
+        elif kind == "expect_compound_columns_to_be_unique":
+            *others, own = kwargs["column_list"]
+            assert own == column
+            rules.add((column, "unique_within", tuple(others)))
         elif kind == "expect_column_pair_values_a_to_be_greater_than_b":
             other = kwargs["column_B"].replace(raw_files.NUMERIC_SUFFIX, "")
             rules.add((column, "not_less_than", other))

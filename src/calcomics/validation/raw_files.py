@@ -172,7 +172,8 @@ def _failures_from(results: Iterable, file: str, frame_index_to_line) -> list[Fa
         if result.success:
             continue
         config = result.expectation_config
-        column = config.kwargs.get("column") or config.kwargs.get("column_A")
+        column = (config.kwargs.get("column") or config.kwargs.get("column_A")
+                  or (config.meta or {}).get("column"))
         info = result.result or {}
         index = info.get("unexpected_index_list") or []
         lines = tuple(sorted({frame_index_to_line(i) for i in index}))
@@ -335,6 +336,16 @@ def table_expectations(
     pairs = [(a, b) for a, b in pair_rules(vocabulary_rules) if {a, b} <= set(frame.columns)]
     checked = _with_numeric_copies(frame, rules, [c for pair in pairs for c in pair])
     expectations = _column_expectations(gx, checked, rules)
+    expectations += [
+        gx.expectations.ExpectCompoundColumnsToBeUnique(
+            column_list=[*rule.unique_within, rule.name],
+            meta={"column": rule.name,
+                  "rule": f"values must be unique within {', '.join(rule.unique_within)} "
+                          "(duplicate)"},
+        )
+        for rule in vocabulary_rules
+        if rule.unique_within is not None and {*rule.unique_within, rule.name} <= set(frame)
+    ]
     expectations += [
         gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A=column_a + NUMERIC_SUFFIX, column_B=column_b + NUMERIC_SUFFIX,

@@ -43,7 +43,7 @@ NUMERIC_TYPES: dict[str, str] = {
 # the YAML without a Great Expectations counterpart.
 KNOWN_TESTS: tuple[str, ...] = (
     "not_null", "unique", "raw_accepted_values", "values_between", "raw_relationships",
-    "not_less_than_column",
+    "not_less_than_column", "raw_unique_within",
 )
 
 
@@ -60,6 +60,7 @@ class ColumnRules:
     member_of: tuple[str, str] | None = None  # (raw table, column): value must occur there
     between: tuple[float | None, float | None] | None = None
     not_less_than: str | None = None  # another column of the same row
+    unique_within: tuple[str, ...] | None = None  # unique within groups of these columns
 
 
 Vocabulary = dict[str, tuple[ColumnRules, ...]]
@@ -155,6 +156,8 @@ def _column_rules(name: str, spec: dict, numeric: str | None, project_dir: Path,
             rules["between"] = (arguments.get("min_value"), arguments.get("max_value"))
         elif kind == "not_less_than_column":
             rules["not_less_than"] = arguments["other_column"]
+        elif kind == "raw_unique_within":
+            rules["unique_within"] = tuple(arguments["columns"])
         elif kind == "raw_relationships":
             target = _ref_target(arguments["to"])
             if target[0] == "source" and target[1] == SOURCE_NAME:
@@ -236,7 +239,7 @@ def to_json(vocabulary: Vocabulary) -> str:
 
 def from_json(text: str) -> Vocabulary:
     def rule(entry: dict) -> ColumnRules:
-        for key in ("accepted", "member_of", "between"):
+        for key in ("accepted", "member_of", "between", "unique_within"):
             if entry.get(key) is not None:
                 entry[key] = tuple(entry[key])
         return ColumnRules(**entry)
