@@ -49,6 +49,10 @@ def _layer(name: str) -> int:
 
 
 def _area(name: str) -> str | None:
+    """The omics area of an intermediate model or mart (staging belongs to no area: the
+    spine reads the omics staging models only to record which layers a patient has)."""
+    if name.startswith("stg_"):
+        return None
     for area, words in AREA_WORDS.items():
         if any(word in name for word in words):
             return area

@@ -1,14 +1,13 @@
 """Cell-cycle gene panel: gain/loss rates per main group, all-groups and group-vs-rest Fisher."""
 
 from calcomics.alterations import copy_number_alteration_frequencies
-from calcomics.dbt_io import relation_to_pandas
-from calcomics.design import GroupDesign
+from calcomics.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     # dbt finds a Python model's parents by its literal dbt.ref calls.
-    design = GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))
+    design = group_design(dbt.ref("int_comparison_groups"))
     panel = dbt.ref("cell_cycle_genes").project("gene_symbol")
     calls = relation_to_pandas(
         dbt.ref("int_gene_copy_number")

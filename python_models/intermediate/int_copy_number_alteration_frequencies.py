@@ -1,14 +1,13 @@
 """Gain/loss rates per main group at gene, cytoband and arm level; each group vs the rest."""
 
 from calcomics.alterations import copy_number_alteration_frequencies
-from calcomics.dbt_io import relation_to_pandas
-from calcomics.design import GroupDesign
+from calcomics.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     # dbt finds a Python model's parents by its literal dbt.ref calls.
-    design = GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))
+    design = group_design(dbt.ref("int_comparison_groups"))
     calls = relation_to_pandas(
         dbt.ref("int_copy_number_calls").project(
             "feature_level as level, feature, sample_id, copy_number_call"

@@ -1,15 +1,12 @@
 """GSEA (Broad GSEA desktop defaults, phenotype permutations) of each main group vs the rest."""
 
-from calcomics.dbt_io import relation_to_pandas
-from calcomics.design import GroupDesign
+from calcomics.dbt_io import group_design, relation_to_pandas
 from calcomics.transcriptomics.inputs import expression_matrix, gene_sets_by_collection
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # dbt finds a Python model's parents by its literal dbt.ref calls, so the design is read
-    # here rather than inside calcomics.dbt_io.read_group_design.
-    design = GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))
+    design = group_design(dbt.ref("int_comparison_groups"))
     from calcomics.transcriptomics.gsea import gsea_group_vs_rest
 
     collection = dbt.config.get("gsea_collection")

@@ -8,15 +8,13 @@ int_comparison_groups.
 
 import pandas as pd
 
-from calcomics.dbt_io import long_to_matrix, relation_to_pandas
-from calcomics.design import GroupDesign
+from calcomics.dbt_io import group_design, long_to_matrix, relation_to_pandas
 from calcomics.metabolomics import differential_abundance
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # A literal dbt.ref call: dbt passes a Python model only the refs it finds in its code.
-    design = GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))
+    design = group_design(dbt.ref("int_comparison_groups"))
     abundances = relation_to_pandas(dbt.ref("int_metabolite_abundances"))
     groups = relation_to_pandas(
         dbt.ref("int_patient_spine").filter("is_main_analysis_group")

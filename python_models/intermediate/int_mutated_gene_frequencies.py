@@ -1,14 +1,13 @@
 """Mutated-sample frequency per gene and main group, exact Fisher p across the main groups."""
 
 from calcomics.alterations import mutated_gene_frequencies
-from calcomics.dbt_io import relation_to_pandas
-from calcomics.design import GroupDesign
+from calcomics.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     # dbt finds a Python model's parents by its literal dbt.ref calls.
-    design = GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))
+    design = group_design(dbt.ref("int_comparison_groups"))
     classes = dbt.ref("variant_classifications").filter("is_nonsynonymous").project(
         "variant_classification"
     )

@@ -365,7 +365,9 @@ def build_warehouse(
     synthetic = raw_dir_is_synthetic(raw_dir)
     check_not_replacing_real(warehouse, synthetic=synthetic, demo=demo)
 
-    report = validate_raw_dir(raw_dir)
+    # The project's own _raw__sources.yml holds the rules dbt tests, so an edit there takes
+    # effect in validation at once.
+    report = validate_raw_dir(raw_dir, project_dir)
     if not report.ok:
         raise RawDataError(report)
 

@@ -28,8 +28,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from calcomics.build import default_raw_dir, find_project_dir
     from calcomics.validation.raw_files import validate_raw_dir
 
-    raw_dir = Path(args.raw_dir) if args.raw_dir else default_raw_dir(find_project_dir())
-    report = validate_raw_dir(raw_dir)
+    try:
+        project_dir: Path | None = find_project_dir()
+    except FileNotFoundError:
+        project_dir = None  # outside a checkout: the packaged copy of the same rules
+    if args.raw_dir:
+        raw_dir = Path(args.raw_dir)
+    elif project_dir is not None:
+        raw_dir = default_raw_dir(project_dir)
+    else:
+        print("no raw folder: pass --raw-dir (or run inside the calcomics checkout)",
+              file=sys.stderr)
+        return 2
+    report = validate_raw_dir(raw_dir, project_dir)
     print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 2
 

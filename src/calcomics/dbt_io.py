@@ -68,6 +68,10 @@ def long_to_matrix(
                         columns=pd.Index(cols, name=column))
 
 
-def read_group_design(dbt: Any) -> GroupDesign:
-    """The main groups of the active grouping (``int_comparison_groups``) in a Python model."""
-    return GroupDesign.from_frame(relation_to_pandas(dbt.ref("int_comparison_groups")))
+def group_design(groups_relation: Any) -> GroupDesign:
+    """The main groups of the active grouping, from the ``int_comparison_groups`` relation.
+
+    Call it as ``group_design(dbt.ref("int_comparison_groups"))``: dbt finds a Python
+    model's parents by the literal ``dbt.ref`` calls in the model file.
+    """
+    return GroupDesign.from_frame(relation_to_pandas(groups_relation))
