@@ -104,7 +104,7 @@ def _child(tool: str, method: str, data_dir: str, repeats: int) -> None:
     tiny = expr.iloc[:40, :12]
     tiny_sets = {"T": list(tiny.index[:10])}
     if tool == "ours":
-        from calcomics.transcriptomics import gsva
+        from calcomics.methods.transcriptomics import gsva
 
         gsva(tiny, tiny_sets, method=method)  # loads/compiles the numba kernels: not timed
 
@@ -205,7 +205,7 @@ def main() -> None:
             same = bool(np.array_equal(a, b))
             note = ""
             if method == "ssgsea":
-                from calcomics.transcriptomics import gsva
+                from calcomics.methods.transcriptomics import gsva
 
                 raw = gsva(expr, gene_sets, method="ssgsea", ssgsea_norm=False).to_numpy()
                 es = np.load(Path(tmp) / "gseapy_ssgsea_es.npy")
@@ -242,7 +242,7 @@ def _tie_free_check() -> str:
     """Max |ours - gseapy| on a small continuous (tie-free) matrix, both methods."""
     import gseapy
 
-    from calcomics.transcriptomics import gsva
+    from calcomics.methods.transcriptomics import gsva
 
     rng = np.random.default_rng(1)
     genes = [f"GENE{i:04d}" for i in range(2000)]

@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from calcomics.build import BuildResult, build_warehouse, write_demo_marker
 from calcomics.synth.cohort import generate_cohort, write_cohort
+from calcomics.warehouse.build import BuildResult, build_warehouse, write_demo_marker
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 

@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from calcomics.alterations import copy_number_alteration_frequencies, mutated_gene_frequencies
 from calcomics.design import GroupDesign
-from calcomics.stats import fisher_exact
+from calcomics.methods.alterations import (
+    copy_number_alteration_frequencies,
+    mutated_gene_frequencies,
+)
+from calcomics.methods.stats import fisher_exact
 
 DESIGN = GroupDesign(("g1", "g2", "g3"), ("Group 1", "Group 2", "Group 3"), (1, 2, 3))
 

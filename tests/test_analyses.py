@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from calcomics.build import run_dbt
+from calcomics.warehouse.build import run_dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ANALYSES = sorted(p.stem for p in (PROJECT_DIR / "analyses").glob("*.sql"))

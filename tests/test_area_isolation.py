@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from calcomics.build import run_dbt
+from calcomics.warehouse.build import run_dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 OTHER_AREAS = ("fct_km_curves", "rpt_survival_tests", "fct_categorical_comparisons",

@@ -14,15 +14,15 @@ import pandas as pd
 import pytest
 
 import calcomics
-from calcomics.build import (
+from calcomics.cli import _build_vars, build_parser, main
+from calcomics.warehouse.build import (
     BuildRefusedError,
     check_not_replacing_real,
     prepare_raw_dir,
     raw_dir_is_configured,
     raw_dir_is_synthetic,
 )
-from calcomics.cli import _build_vars, build_parser, main
-from calcomics.raw_layout import DEMO_MARKER, RAW_FILES
+from calcomics.warehouse.raw_layout import DEMO_MARKER, RAW_FILES
 
 
 def test_synth_writes_all_raw_files(tmp_path, capsys):

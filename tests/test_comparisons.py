@@ -10,9 +10,9 @@ import pytest
 from scipy import stats as scipy_stats
 from scipy.special import gammaln
 
-from calcomics.comparisons import compare_categories, compare_groups
 from calcomics.design import GroupDesign
-from calcomics.stats import kruskal_test, wilcoxon_rank_sum
+from calcomics.methods.comparisons import compare_categories, compare_groups
+from calcomics.methods.stats import kruskal_test, wilcoxon_rank_sum
 
 DESIGN = GroupDesign(("negative", "probably_benign", "high_suspicion"),
                      ("Negative", "Probably benign", "High suspicion"))

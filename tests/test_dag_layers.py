@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from calcomics.build import run_dbt
+from calcomics.warehouse.build import run_dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 LAYER_PREFIXES = {"stg_": 1, "int_": 2, "dim_": 3, "fct_": 3, "rpt_": 3, "meta_": 3}

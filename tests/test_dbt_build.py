@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 import calcomics
-from calcomics.build import (
+from calcomics.methods.transcriptomics.gsva import gsva
+from calcomics.warehouse.build import (
     BuildError,
     BuildRefusedError,
     build_warehouse,
@@ -23,8 +24,7 @@ from calcomics.build import (
     run_dbt,
     write_demo_cohort,
 )
-from calcomics.raw_layout import RAW_FILES
-from calcomics.transcriptomics.gsva import gsva
+from calcomics.warehouse.raw_layout import RAW_FILES
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 

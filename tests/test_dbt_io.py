@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.dbt_io import MatrixShapeError, long_to_matrix
-from calcomics.transcriptomics.inputs import expression_matrix
+from calcomics.warehouse.dbt_io import MatrixShapeError, long_to_matrix
+from calcomics.warehouse.transcriptomic_inputs import expression_matrix
 
 
 def _long() -> pd.DataFrame:

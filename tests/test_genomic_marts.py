@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.build import build_warehouse
 from calcomics.reference import protein_coding_genes
 from calcomics.synth.copy_number import weighted_median_cn
+from calcomics.warehouse.build import build_warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 NONSYNONYMOUS = {"Frame_Shift_Del", "Frame_Shift_Ins", "Splice_Site", "Translation_Start_Site",
@@ -205,7 +205,7 @@ def test_arm_level_17p_and_11q_loss_significant_after_bonferroni(warehouse):
 
 
 def test_hrd_mart_equals_the_hrd_command(warehouse, default_build, capsys):
-    from calcomics.hrd import hrd_main
+    from calcomics.methods.hrd import hrd_main
 
     raw_segments = default_build[1].parent / "raw" / "segments.tsv"
     assert hrd_main([str(raw_segments)]) == 0

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from calcomics.build import run_dbt
+from calcomics.warehouse.build import run_dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SPINE = ["+dim_patients", "+dim_comparison_groups", "+rpt_cohort_flow"]

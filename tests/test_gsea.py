@@ -1,4 +1,4 @@
-"""GSEA with phenotype permutations (calcomics.transcriptomics.gsea).
+"""GSEA with phenotype permutations (calcomics.methods.transcriptomics.gsea).
 
 Checks: ES against a plain running-sum walk (ties, negative ES, weights), the
 Signal2Noise sigma floor on hand examples, the desktop NES/p/FDR/FWER rules against a loop
@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 
 from calcomics.design import GroupDesign
-from calcomics.synth.expression import hallmark_gene_sets
-from calcomics.transcriptomics.gsea import (
+from calcomics.methods.transcriptomics.gsea import (
     RESULT_COLUMNS,
     GseaInputError,
     enrichment_scores,
@@ -23,6 +22,7 @@ from calcomics.transcriptomics.gsea import (
     permutation_statistics,
     ranking_metric,
 )
+from calcomics.synth.expression import hallmark_gene_sets
 
 # --------------------------------------------------------------------------- helpers
 

@@ -18,11 +18,11 @@ from scipy.special import ndtr
 from scipy.stats import rankdata
 
 from calcomics.cli import main as cli_main
+from calcomics.methods.transcriptomics import GsvaInputError, gsva, read_expression_matrix, read_gmt
 from calcomics.reference import GeneSetFileError
-from calcomics.transcriptomics import GsvaInputError, gsva, read_expression_matrix, read_gmt
 
-gsva_module = importlib.import_module("calcomics.transcriptomics.gsva")
-kernels = importlib.import_module("calcomics.transcriptomics._gsva_kernels")
+gsva_module = importlib.import_module("calcomics.methods.transcriptomics.gsva")
+kernels = importlib.import_module("calcomics.methods.transcriptomics._gsva_kernels")
 
 DATA = Path(__file__).parent / "data" / "gsva"
 TOL = 1e-9

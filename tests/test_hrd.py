@@ -17,7 +17,7 @@ import pytest
 from scipy.stats import mannwhitneyu
 
 from calcomics.cli import main as cli_main
-from calcomics.hrd import (
+from calcomics.methods.hrd import (
     SCORE_COLUMNS,
     SEGMENT_COLUMNS,
     Segment,

@@ -1,8 +1,8 @@
-"""The SQL scarHRD models (fct_hrd_scores) against the Python implementation, calcomics.hrd.
+"""The SQL scarHRD models (fct_hrd_scores) against the Python implementation, calcomics.methods.hrd.
 
 Every test runs a real ``dbt build`` of ``+fct_hrd_scores`` (plus ``stg_raw__patients``, which
 the relationship tests need) into its own DuckDB file and target folder, then compares every
-sample's HRD-LOH, TAI, LST and HRD-sum with ``calcomics.hrd.hrd_scores`` on the same
+sample's HRD-LOH, TAI, LST and HRD-sum with ``calcomics.methods.hrd.hrd_scores`` on the same
 segments.tsv, exactly. Inputs: generated demo cohorts (40 patients / seed 7 and the 316 /
 seed 0 default), scarHRD's own example (tests/data/hrd, grch38 and grch37) and random
 segment tables built to hit every threshold and merge rule of scarHRD.
@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.build import run_dbt
-from calcomics.hrd import SCORE_COLUMNS, hrd_scores, read_segments
+from calcomics.methods.hrd import SCORE_COLUMNS, hrd_scores, read_segments
 from calcomics.reference import centromeres
 from calcomics.synth.cohort import Cohort, generate_cohort
+from calcomics.warehouse.build import run_dbt
 
 pytestmark = pytest.mark.dbt
 
@@ -100,7 +100,7 @@ def sql_scores(warehouse: Path) -> pd.DataFrame:
 
 
 def python_scores(segments_file: Path, reference: str = "grch38") -> pd.DataFrame:
-    """calcomics.hrd on the same file (end < start scored as scarHRD does), by sample_id."""
+    """calcomics.methods.hrd on the same file (end < start scored as scarHRD does), by sample_id."""
     frame = read_segments(segments_file, allow_reversed=True)
     table = hrd_scores(frame, reference, allow_reversed=True)
     return table.sort_values("sample_id", ignore_index=True)

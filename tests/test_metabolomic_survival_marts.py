@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.metabolomics import network_from_warehouse
-from calcomics.stats import fisher_exact
-from calcomics.survival import logrank_test
+from calcomics.methods.metabolomics import network_from_warehouse
+from calcomics.methods.stats import fisher_exact
+from calcomics.methods.survival import logrank_test
 
 MAIN = ("negative", "probably_benign", "high_suspicion")
 

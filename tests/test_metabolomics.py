@@ -12,7 +12,7 @@ from scipy import stats
 
 from calcomics.cli import main
 from calcomics.design import GroupDesign
-from calcomics.metabolomics import (
+from calcomics.methods.metabolomics import (
     DIFFERENTIAL_COLUMNS,
     EDGE_COLUMNS,
     NODE_COLUMNS,
@@ -25,7 +25,7 @@ from calcomics.metabolomics import (
     validate_abundance_matrix,
     write_network,
 )
-from calcomics.stats import p_adjust, wilcoxon_rank_sum
+from calcomics.methods.stats import p_adjust, wilcoxon_rank_sum
 from calcomics.synth.metabolomics import PROGRAM_DIRECTIONS, feature_catalogue
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from calcomics.transcriptomics.pam50 import (
+from calcomics.methods.transcriptomics.pam50 import (
     PAM50_OUTPUT_COLUMNS,
     PAM50_SCALINGS,
     Pam50InputError,

@@ -9,8 +9,8 @@ from lifelines.statistics import logrank_test as lifelines_logrank
 from lifelines.statistics import multivariate_logrank_test
 
 from calcomics.design import GroupDesign, group_pairs
-from calcomics.relapse_free_survival import km_curves, survival_tests
-from calcomics.survival import SurvivalDataError, two_stage_test
+from calcomics.methods.relapse_free_survival import km_curves, survival_tests
+from calcomics.methods.survival import SurvivalDataError, two_stage_test
 
 DESIGN = GroupDesign(("negative", "probably_benign", "high_suspicion"),
                      ("Calcification-negative", "Probably benign", "High suspicion"))

@@ -1,4 +1,4 @@
-"""Tests of SBS catalogues and COSMIC signature refitting (calcomics.signatures)."""
+"""Tests of SBS catalogues and COSMIC signature refitting (calcomics.methods.signatures)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.reference import data_path
-from calcomics.signatures import (
+from calcomics.methods.signatures import (
     BREAST_SIGNATURES,
     REASON_BAD_CONTEXT,
     REASON_CONTEXT_MISMATCH,
@@ -30,6 +29,7 @@ from calcomics.signatures import (
     sbs96_catalogue_with_exclusions,
     sbs_catalogue,
 )
+from calcomics.reference import data_path
 from calcomics.synth import mutations as synth_mutations
 
 DATA = Path(__file__).parent / "data"

@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 from scipy.special import gammaln
 
-from calcomics.stats import ChisqResult, FisherResult, chisq_test, contingency, fisher_exact
+from calcomics.methods.stats import ChisqResult, FisherResult, chisq_test, contingency, fisher_exact
 
 FEXACT_TOL = 3.45254e-7
 

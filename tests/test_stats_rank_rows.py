@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from calcomics.stats.rank_tests import wilcoxon_rank_sum, wilcoxon_rank_sum_rows
+from calcomics.methods.stats.rank_tests import wilcoxon_rank_sum, wilcoxon_rank_sum_rows
 
 
 def _assert_rows_match_scalar(x: np.ndarray, mask: np.ndarray) -> np.ndarray:

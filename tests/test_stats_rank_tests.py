@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from calcomics.stats import (
+from calcomics.methods.stats import (
     KruskalResult,
     RankSumResult,
     kruskal_test,

@@ -1,4 +1,4 @@
-"""calcomics.survival: R RNG, survdiff log-rank, survfit KM intervals, TSHRC, validation."""
+"""calcomics.methods.survival: R RNG, survdiff log-rank, survfit KM intervals, TSHRC, validation."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from lifelines import KaplanMeierFitter
 from lifelines.statistics import logrank_test as lifelines_logrank
 from lifelines.statistics import multivariate_logrank_test
 
-from calcomics.stats.rank_tests import p_adjust
-from calcomics.survival import (
+from calcomics.methods.stats.rank_tests import p_adjust
+from calcomics.methods.survival import (
     NO_FOLLOW_UP,
     RRandom,
     SurvivalDataError,

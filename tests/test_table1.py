@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from calcomics.design import GroupDesign
-from calcomics.table1 import categorical_tests, contingency_tables, continuous_tests
+from calcomics.methods.table1 import categorical_tests, contingency_tables, continuous_tests
 
 PUBLISHED = {  # rows = categories, columns = negative, probably benign, high suspicion
     "breast_density": ([[8, 4, 1], [7, 1, 0], [54, 54, 66], [34, 31, 33]], 0.011),

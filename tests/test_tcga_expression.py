@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.build import build_warehouse
-from calcomics.stats import wilcoxon_rank_sum
+from calcomics.methods.stats import wilcoxon_rank_sum
 from calcomics.synth.cohort import generate_cohort, write_cohort
+from calcomics.warehouse.build import build_warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "tcga_brca"

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.build import build_warehouse
-from calcomics.signatures import REASON_NO_CONTEXT, maf_to_staged, sbs_catalogue
+from calcomics.methods.signatures import REASON_NO_CONTEXT, maf_to_staged, sbs_catalogue
 from calcomics.synth.cohort import generate_cohort, write_cohort
+from calcomics.warehouse.build import build_warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 TCGA_MAF = Path(__file__).parent / "data" / "tcga_brca_mutations_subset.maf.tsv.gz"

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from calcomics.methods.transcriptomics import gsva
+from calcomics.methods.transcriptomics.scores import set_index
 from calcomics.synth.expression import planted_pam50_subtypes
-from calcomics.transcriptomics import gsva
-from calcomics.transcriptomics.scores import set_index
 
 MAIN = ("negative", "probably_benign", "high_suspicion")
 

@@ -6,9 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.synth.expression import SET_INDEX_GENES
-from calcomics.synth.expression import SET_REFERENCE_GENES as SYNTH_REFERENCE
-from calcomics.transcriptomics.scores import (
+from calcomics.methods.transcriptomics.scores import (
     ENDOCRINE_SENSITIVITY_WEIGHTS,
     SET_INFORMATIVE_GENES,
     SET_REFERENCE_GENES,
@@ -16,6 +14,8 @@ from calcomics.transcriptomics.scores import (
     endocrine_sensitivity_score,
     set_index,
 )
+from calcomics.synth.expression import SET_INDEX_GENES
+from calcomics.synth.expression import SET_REFERENCE_GENES as SYNTH_REFERENCE
 
 # The paper's Methods list, as printed (legacy reference symbols ATP5J2 and DARS).
 PAPER_INFORMATIVE = (

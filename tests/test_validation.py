@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from calcomics.build import build_warehouse
-from calcomics.validation.raw_files import RawDataError, validate_raw_dir
+from calcomics.warehouse.build import build_warehouse
+from calcomics.warehouse.validation.raw_files import RawDataError, validate_raw_dir
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 

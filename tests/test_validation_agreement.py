@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from calcomics.build import dbt_executable
-from calcomics.raw_layout import RAW_FILES
-from calcomics.validation.raw_files import validate_raw_dir
+from calcomics.warehouse.build import dbt_executable
+from calcomics.warehouse.raw_layout import RAW_FILES
+from calcomics.warehouse.validation.raw_files import validate_raw_dir
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.dbt

@@ -1,7 +1,7 @@
 """One vocabulary: the Great Expectations suites and the dbt raw tests hold the same rules.
 
 The YAML side is read here on its own (plain PyYAML, not through
-calcomics.validation.vocabulary), so a rule that the vocabulary reader dropped or invented
+calcomics.warehouse.validation.vocabulary), so a rule that the vocabulary reader dropped or invented
 would show up as a difference.
 """
 
@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from calcomics.raw_layout import RAW_FILES
-from calcomics.validation import raw_files
-from calcomics.validation.vocabulary import (
+from calcomics.warehouse.raw_layout import RAW_FILES
+from calcomics.warehouse.validation import raw_files
+from calcomics.warehouse.validation.vocabulary import (
     NORMALISATIONS,
     RAW_SOURCES_YML,
     SAMPLE_CELLS,
@@ -199,7 +199,7 @@ def test_yaml_columns_are_the_typed_columns():
 def test_packaged_vocabulary_equals_the_yaml(vocabulary):
     assert packaged_vocabulary() == vocabulary, (
         "src/calcomics/data/raw_vocabulary.json is out of date: run "
-        "`python -m calcomics.validation.vocabulary`"
+        "`python -m calcomics.warehouse.validation.vocabulary`"
     )
     assert set(vocabulary) == set(RAW_FILES)
 

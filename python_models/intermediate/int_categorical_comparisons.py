@@ -1,7 +1,7 @@
 """PAM50/SNF subtype, LN, LVI and relapse status per main group, exact Fisher p over all groups."""
 
-from calcomics.comparisons import compare_categories
-from calcomics.dbt_io import group_design, relation_to_pandas
+from calcomics.methods.comparisons import compare_categories
+from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):

@@ -1,7 +1,7 @@
 """Cell-cycle gene panel: gain/loss rates per main group, all-groups and group-vs-rest Fisher."""
 
-from calcomics.alterations import copy_number_alteration_frequencies
-from calcomics.dbt_io import group_design, relation_to_pandas
+from calcomics.methods.alterations import copy_number_alteration_frequencies
+from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):

@@ -1,7 +1,7 @@
 """Gain/loss rates per main group at gene, cytoband and arm level; each group vs the rest."""
 
-from calcomics.alterations import copy_number_alteration_frequencies
-from calcomics.dbt_io import group_design, relation_to_pandas
+from calcomics.methods.alterations import copy_number_alteration_frequencies
+from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):

@@ -1,7 +1,7 @@
 """Wilcoxon per pair of main groups (R semantics, Bonferroni over pairs) and Kruskal-Wallis."""
 
-from calcomics.comparisons import compare_groups
-from calcomics.dbt_io import group_design, relation_to_pandas
+from calcomics.methods.comparisons import compare_groups
+from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):

@@ -1,13 +1,13 @@
 """GSEA (Broad GSEA desktop defaults, phenotype permutations) of each main group vs the rest."""
 
-from calcomics.dbt_io import group_design, relation_to_pandas
-from calcomics.transcriptomics.inputs import expression_matrix, gene_sets_by_collection
+from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
+from calcomics.warehouse.transcriptomic_inputs import expression_matrix, gene_sets_by_collection
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     design = group_design(dbt.ref("int_comparison_groups"))
-    from calcomics.transcriptomics.gsea import gsea_group_vs_rest
+    from calcomics.methods.transcriptomics.gsea import gsea_group_vs_rest
 
     collection = dbt.config.get("gsea_collection")
     expression = expression_matrix(

@@ -1,7 +1,7 @@
 """Kaplan-Meier relapse-free survival curves per main group (endocrine-treated patients)."""
 
-from calcomics.dbt_io import group_design, relation_to_pandas
-from calcomics.relapse_free_survival import km_curves
+from calcomics.methods.relapse_free_survival import km_curves
+from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):

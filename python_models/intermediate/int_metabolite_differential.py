@@ -8,8 +8,8 @@ int_comparison_groups.
 
 import pandas as pd
 
-from calcomics.dbt_io import group_design, long_to_matrix, relation_to_pandas
-from calcomics.metabolomics import differential_abundance
+from calcomics.methods.metabolomics import differential_abundance
+from calcomics.warehouse.dbt_io import group_design, long_to_matrix, relation_to_pandas
 
 
 def model(dbt, session):

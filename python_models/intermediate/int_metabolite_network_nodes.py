@@ -1,7 +1,7 @@
 """Polar metabolite network nodes (degree, core number, community) from the pruned edges."""
 
-from calcomics.dbt_io import relation_to_pandas
-from calcomics.metabolomics import network_nodes
+from calcomics.methods.metabolomics import network_nodes
+from calcomics.warehouse.dbt_io import relation_to_pandas
 
 
 def model(dbt, session):

@@ -1,7 +1,7 @@
 """Mutated-sample frequency per gene and main group, exact Fisher p across the main groups."""
 
-from calcomics.alterations import mutated_gene_frequencies
-from calcomics.dbt_io import group_design, relation_to_pandas
+from calcomics.methods.alterations import mutated_gene_frequencies
+from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):

@@ -1,12 +1,12 @@
 """PAM50 nearest-centroid calls (Spearman) with the scaling chosen by var pam50_scaling."""
 
-from calcomics.dbt_io import relation_to_pandas
-from calcomics.transcriptomics.inputs import expression_matrix, pam50_input
+from calcomics.warehouse.dbt_io import relation_to_pandas
+from calcomics.warehouse.transcriptomic_inputs import expression_matrix, pam50_input
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from calcomics.transcriptomics.pam50 import pam50_calls
+    from calcomics.methods.transcriptomics.pam50 import pam50_calls
 
     expression = expression_matrix(
         relation_to_pandas(dbt.ref("int_gene_expression_log2"), strings_to_categorical=True)

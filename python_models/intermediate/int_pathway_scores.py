@@ -7,8 +7,8 @@ gene_set_collections seed.
 
 import pandas as pd
 
-from calcomics.dbt_io import relation_to_pandas
-from calcomics.transcriptomics.inputs import (
+from calcomics.warehouse.dbt_io import relation_to_pandas
+from calcomics.warehouse.transcriptomic_inputs import (
     expression_matrix,
     gene_sets_by_collection,
     score_collections,

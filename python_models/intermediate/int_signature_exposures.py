@@ -1,7 +1,7 @@
-"""SBS-96 catalogues and NNLS exposures to COSMIC v3.2 signatures (calcomics.signatures)."""
+"""SBS-96 catalogues and NNLS exposures to COSMIC v3.2 signatures (calcomics.methods.signatures)."""
 
-from calcomics.dbt_io import relation_to_pandas
-from calcomics.signatures import signature_exposures_long
+from calcomics.methods.signatures import signature_exposures_long
+from calcomics.warehouse.dbt_io import relation_to_pandas
 
 
 def model(dbt, session):

@@ -1,7 +1,7 @@
 """Log-rank (all main groups, every pair) and two-stage test of each main group vs the rest."""
 
-from calcomics.dbt_io import group_design, relation_to_pandas
-from calcomics.relapse_free_survival import survival_tests
+from calcomics.methods.relapse_free_survival import survival_tests
+from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):

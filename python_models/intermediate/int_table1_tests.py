@@ -1,7 +1,7 @@
 """Table 1 p-values over all main groups: Fisher exact (R semantics), chi-square, Kruskal-Wallis."""
 
-from calcomics.dbt_io import group_design, relation_to_pandas
-from calcomics.table1 import table1_tests
+from calcomics.methods.table1 import table1_tests
+from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 
 
 def model(dbt, session):

@@ -1,8 +1,8 @@
 """SET index, CDK4/6-inhibitor sensitivity (GSVA) and endocrine sensitivity per sample."""
 
-from calcomics.dbt_io import relation_to_pandas
-from calcomics.transcriptomics.inputs import expression_matrix
-from calcomics.transcriptomics.treatment import treatment_scores
+from calcomics.methods.transcriptomics.treatment import treatment_scores
+from calcomics.warehouse.dbt_io import relation_to_pandas
+from calcomics.warehouse.transcriptomic_inputs import expression_matrix
 
 
 def model(dbt, session):

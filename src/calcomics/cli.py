@@ -9,8 +9,8 @@ from pathlib import Path
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from calcomics.build import write_demo_cohort
-    from calcomics.raw_layout import DEMO_MARKER
+    from calcomics.warehouse.build import write_demo_cohort
+    from calcomics.warehouse.raw_layout import DEMO_MARKER
 
     started = time.perf_counter()
     paths = write_demo_cohort(Path(args.out), args.patients, args.seed)
@@ -25,8 +25,8 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from calcomics.build import default_raw_dir, find_project_dir
-    from calcomics.validation.raw_files import validate_raw_dir
+    from calcomics.warehouse.build import default_raw_dir, find_project_dir
+    from calcomics.warehouse.validation.raw_files import validate_raw_dir
 
     try:
         project_dir: Path | None = find_project_dir()
@@ -72,7 +72,7 @@ def _build_vars(args: argparse.Namespace) -> dict[str, object] | None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from calcomics.build import (
+    from calcomics.warehouse.build import (
         BuildError,
         BuildRefusedError,
         build_warehouse,
@@ -81,7 +81,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         find_project_dir,
         raw_dir_is_configured,
     )
-    from calcomics.validation.raw_files import RawDataError
+    from calcomics.warehouse.validation.raw_files import RawDataError
 
     project_dir = Path(args.project_dir).resolve() if args.project_dir else find_project_dir()
     raw_dir = Path(args.raw_dir) if args.raw_dir else default_raw_dir(project_dir)
@@ -111,8 +111,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_network(args: argparse.Namespace) -> int:
-    from calcomics.build import default_warehouse, find_project_dir
-    from calcomics.metabolomics import MetaboliteDataError, network_from_warehouse, write_network
+    from calcomics.methods.metabolomics import (
+        MetaboliteDataError,
+        network_from_warehouse,
+        write_network,
+    )
+    from calcomics.warehouse.build import default_warehouse, find_project_dir
 
     try:
         warehouse = Path(args.warehouse) if args.warehouse else default_warehouse(
@@ -211,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="SEGMENTS.tsv [--reference grch38|grch37] [--strict]")
 
     def _cmd_hrd(args: argparse.Namespace) -> int:
-        from calcomics.hrd import hrd_main
+        from calcomics.methods.hrd import hrd_main
 
         return hrd_main(args.hrd_args)
 
@@ -239,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     gsva_cmd.add_argument("-o", "--out", required=True, help="OUT.tsv: gene_set x samples")
 
     def _cmd_gsva(args: argparse.Namespace) -> int:
-        from calcomics.transcriptomics.gsva import gsva_command
+        from calcomics.methods.transcriptomics.gsva import gsva_command
 
         return gsva_command(
             args.expr, args.gmt, args.out, method=args.method, kcdf=args.kcdf,

@@ -1,5 +1,5 @@
 {% macro ssgsea_method_columns(collections) -%}
-    {#- How int_pathway_scores scored the sets: calcomics.transcriptomics.inputs.score_collections
+    {#- How int_pathway_scores scored the sets: calcomics.warehouse.transcriptomic_inputs.score_collections
         calls gsva(method = 'ssgsea') with its defaults, i.e. GSVA 1.42 ssGSEA with alpha (tau)
         0.25 and scores divided by the collection's range (ssgsea.norm = TRUE); ssGSEA uses
         no kernel CDF (kcdf null); the set-size limits are the gene_set_collections seed's. -#}
@@ -12,7 +12,7 @@
 {%- endmacro %}
 
 {% macro pam50_method_columns() -%}
-    {#- calcomics.transcriptomics.pam50.pam50_calls with the shipped centroids
+    {#- calcomics.methods.transcriptomics.pam50.pam50_calls with the shipped centroids
         (src/calcomics/data/pam50_centroids.tsv, see PROVENANCE_transcriptomics.md). -#}
     'PAM50 Spearman nearest centroid (Parker 2009; calcomics transcription of genefu 2.39'
     || ' / hoadley-lab pam50 0.2.0)' as method_version,
@@ -20,9 +20,9 @@
 {%- endmacro %}
 
 {% macro signature_method_columns() -%}
-    {#- calcomics.signatures.signature_exposures_long on the COSMIC table shipped in
+    {#- calcomics.methods.signatures.signature_exposures_long on the COSMIC table shipped in
         src/calcomics/data/cosmic_sbs_v3.2_grch38.tsv (PROVENANCE_genomics.md). -#}
-    'SBS-96 NNLS refit (calcomics.signatures)' as method_version,
+    'SBS-96 NNLS refit (calcomics.methods.signatures)' as method_version,
     '{{ var("mutational_signatures") }}' as signature_set,
     'COSMIC v3.2 SBS, GRCh38 (SigProfilerAssignment reference)' as cosmic_version
 {%- endmacro %}

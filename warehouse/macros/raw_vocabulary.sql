@@ -3,7 +3,7 @@
     `meta: {normalise: <how>}` in _raw__sources.yml; the staging models read their raw
     columns through raw_column() and the raw_* generic tests judge the same normalised value,
     so a value the staging model would accept is exactly a value the tests accept.
-    calcomics.validation.vocabulary implements the same normalisations for `calcomics validate`.
+    calcomics.warehouse.validation.vocabulary implements the same normalisations for `calcomics validate`.
 -#}
 
 {% macro normalise_raw_value(expression, how) -%}

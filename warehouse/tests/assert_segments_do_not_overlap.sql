@@ -1,5 +1,5 @@
 -- No two segments of one sample and chromosome overlap (a shared end point is allowed), as
--- calcomics.hrd requires: scarHRD's merge and arm rules assume a segmentation, and the HRD
+-- calcomics.methods.hrd requires: scarHRD's merge and arm rules assume a segmentation, and the HRD
 -- models would score overlapping segments silently. Unknown chromosomes and end < start are
 -- rejected by the raw source tests (_raw__sources.yml).
 with segments as (

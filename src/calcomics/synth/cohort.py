@@ -14,12 +14,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from calcomics.raw_layout import RAW_FILES
 from calcomics.synth.clinical import clinical_raw_frame, simulate_clinical
 from calcomics.synth.copy_number import simulate_segments
 from calcomics.synth.expression import simulate_expression
 from calcomics.synth.metabolomics import simulate_metabolomics
 from calcomics.synth.mutations import simulate_mutations
+from calcomics.warehouse.raw_layout import RAW_FILES
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from calcomics.methods.transcriptomics.scores import SET_INFORMATIVE_GENES, SET_REFERENCE_GENES
 from calcomics.reference import (
     PAM50_SUBTYPES,
     bindea_gene_sets,
@@ -42,7 +43,6 @@ from calcomics.reference import (
     protein_coding_genes,
 )
 from calcomics.synth.calcification import GROUPS
-from calcomics.transcriptomics.scores import SET_INFORMATIVE_GENES, SET_REFERENCE_GENES
 
 # Luminal A+B share among RNA-seq patients (paper: 73/103, 81/89, 80/98; the low-moderate
 # group is not reported, 18/22 is used). Counts are exact at the default cohort.

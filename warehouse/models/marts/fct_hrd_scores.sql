@@ -1,6 +1,6 @@
 -- Homologous-recombination-deficiency scar scores per sample, exactly as scarHRD computes
 -- them from allele-specific segments: HRD-LOH, TAI and LST in SQL (int_hrd_loh, int_hrd_tai,
--- int_hrd_lst over int_hrd_segments_preprocessed, summed in int_hrd_scores); calcomics.hrd
+-- int_hrd_lst over int_hrd_segments_preprocessed, summed in int_hrd_scores); calcomics.methods.hrd
 -- (`calcomics hrd`) is the Python implementation they are tested against. A sample whose
 -- segments are all on chrX/chrY scores 0.
 with hrd_scores as (

@@ -4,7 +4,7 @@
 -- commit (CALCOMICS_GIT_COMMIT) and writes finished_at after dbt succeeds, just before the
 -- swap; a plain `dbt build` leaves finished_at null.
 {%- set raw_dir = env_var('CALCOMICS_RAW_DIR', 'data/raw') | replace("'", "''") -%}
-{#- The demo generator's marker (calcomics.raw_layout.DEMO_MARKER). -#}
+{#- The demo generator's marker (calcomics.warehouse.raw_layout.DEMO_MARKER). -#}
 {%- set demo_marker = 'calcomics_demo.json' -%}
 {#- Every variable: the project's (dbt_project.yml, read at run time) and the --vars ones,
     each resolved as models see it (command line over project). -#}

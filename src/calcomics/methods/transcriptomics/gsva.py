@@ -51,8 +51,8 @@ import numba
 import numpy as np
 import pandas as pd
 
+from calcomics.methods.transcriptomics import _gsva_kernels as _k
 from calcomics.reference import GeneSetFileError, read_gmt
-from calcomics.transcriptomics import _gsva_kernels as _k
 
 __all__ = [
     "GsvaInputError",

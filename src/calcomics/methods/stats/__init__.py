@@ -1,7 +1,7 @@
 """Statistical tests with R semantics (contingency tables, rank tests, p-value adjustment)."""
 
-from calcomics.stats.contingency import ChisqResult, FisherResult, chisq_test, fisher_exact
-from calcomics.stats.rank_tests import (
+from calcomics.methods.stats.contingency import ChisqResult, FisherResult, chisq_test, fisher_exact
+from calcomics.methods.stats.rank_tests import (
     KruskalResult,
     RankSumResult,
     kruskal_test,

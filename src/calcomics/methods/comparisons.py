@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from calcomics.design import GroupDesign, group_pairs
-from calcomics.stats import fisher_exact, kruskal_test, p_adjust, wilcoxon_rank_sum
+from calcomics.methods.stats import fisher_exact, kruskal_test, p_adjust, wilcoxon_rank_sum
 
 COMPARISON_COLUMNS: list[str] = [
     "feature_family", "feature", "test", "comparison_scope",
@@ -135,7 +135,7 @@ def compare_categories(patients: pd.DataFrame, design: GroupDesign) -> pd.DataFr
     pandas.DataFrame
         :data:`CATEGORY_COLUMNS`, one row per comparison × observed level × main group (zero
         cells kept). The levels × groups table of each comparison gets R ``fisher.test``
-        semantics (exact r × c; see :func:`calcomics.stats.fisher_exact`), repeated on its
+        semantics (exact r × c; see :func:`calcomics.methods.stats.fisher_exact`), repeated on its
         rows. Percentages are given both ways: of the group (e.g. PAM50 composition of a
         group, Figure 4A) and of the level (e.g. group shares among relapsed patients,
         Figure 2G).

@@ -2,8 +2,9 @@
 
 :func:`validate_survival_data` is the entry point for tables (clinical files, warehouse
 frames); :func:`check_survival_arrays` is the same rule set for the array arguments of
-:func:`~calcomics.survival.kaplan_meier`, :func:`~calcomics.survival.logrank_test` and
-:func:`~calcomics.survival.two_stage_test`.
+:func:`~calcomics.methods.survival.kaplan_meier`,
+:func:`~calcomics.methods.survival.logrank_test` and
+:func:`~calcomics.methods.survival.two_stage_test`.
 
 Rules (each failure is one line of a :class:`SurvivalDataError`, naming the source, the
 column or argument, the rule and the offending rows with their values):

@@ -1,6 +1,6 @@
 """Treatment-related scores of the paper's Figure 4F/H from the warehouse's resolved panels.
 
-* ``set_index``: :func:`calcomics.transcriptomics.scores.set_index` on the panel entries
+* ``set_index``: :func:`calcomics.methods.transcriptomics.scores.set_index` on the panel entries
   found in the matrix (duplicates kept: CD3D and DNAJC12 count twice).
 * ``cdk46_sensitivity_score``: GSVA (method "gsva", Gaussian kernel, GSVA 1.42 defaults) of
   the 13-gene panel against the whole matrix and cohort, as the paper's Methods state.
@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from calcomics.transcriptomics.gsva import gsva
-from calcomics.transcriptomics.scores import set_index
+from calcomics.methods.transcriptomics.gsva import gsva
+from calcomics.methods.transcriptomics.scores import set_index
 
 TREATMENT_SCORE_COLUMNS: list[str] = [
     "sample_id", "score_name", "score", "genes_listed", "genes_used", "method",

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from calcomics.design import GroupDesign
-from calcomics.stats import fisher_exact, p_adjust
+from calcomics.methods.stats import fisher_exact, p_adjust
 
 _DIRECTIONS = (("gain", 1), ("loss", -1))
 
@@ -63,7 +63,7 @@ def _distinct_hits(feature_codes: np.ndarray, sample_codes: np.ndarray, groups: 
 def _fisher_tables(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Fisher p and method (R ``fisher.test``) of each table of an (n, r, c) stack.
 
-    Identical tables are evaluated once with :func:`calcomics.stats.fisher_exact`, so each
+    Identical tables are evaluated once with :func:`calcomics.methods.stats.fisher_exact`, so each
     p-value is exactly what a per-table call returns.
     """
     if len(tables) == 0:

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from calcomics.checks import numeric_matrix
+from calcomics.methods.checks import numeric_matrix
 
 # Paper Methods list verbatim (19 entries, 17 genes; CD3D and DNAJC12 listed twice).
 SET_INFORMATIVE_GENES: tuple[str, ...] = (

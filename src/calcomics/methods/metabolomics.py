@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from calcomics.design.groupings import GroupDesign
-from calcomics.stats.rank_tests import p_adjust, wilcoxon_rank_sum_rows
+from calcomics.methods.stats.rank_tests import p_adjust, wilcoxon_rank_sum_rows
 
 __all__ = [
     "DIFFERENTIAL_COLUMNS",
@@ -213,7 +213,7 @@ def differential_abundance(
     mean_log2_rest``, ``w_statistic`` as R reports for ``wilcox.test(x[group], x[rest])`` (R's
     formula interface gives the same p-value), the p-value with R's choice of exact / normal
     approximation (``test_method``; see
-    :func:`calcomics.stats.rank_tests.wilcoxon_rank_sum_rows`) and ``fdr`` = R
+    :func:`calcomics.methods.stats.rank_tests.wilcoxon_rank_sum_rows`) and ``fdr`` = R
     ``p.adjust(p, "BH")`` over the features of that group's comparison (NaN p-values of
     all-tied features stay NaN and are not counted).  Other groups are skipped and listed with
     the reason in ``result.attrs["skipped_groups"]``.  Rows: groups in ``design`` order,
@@ -605,7 +605,7 @@ def polar_network_from_long(
     ``parameters`` holds :data:`NETWORK_PARAMETERS` as the dbt models' config gives them
     (strings rendered from project variables).
     """
-    from calcomics.dbt_io import long_to_matrix
+    from calcomics.warehouse.dbt_io import long_to_matrix
 
     matrix = long_to_matrix(abundances, "feature_id", "sample_id", "abundance",
                             "polar_metabolomics")

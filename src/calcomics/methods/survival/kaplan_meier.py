@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from calcomics.survival._common import aeq_times, group_codes
-from calcomics.survival.validation import SurvivalDataError, check_survival_arrays
+from calcomics.methods.survival._common import aeq_times, group_codes
+from calcomics.methods.survival.validation import SurvivalDataError, check_survival_arrays
 
 __all__ = ["CONF_TYPES", "kaplan_meier"]
 
@@ -107,7 +107,7 @@ def kaplan_meier(
     Survival is non-increasing.  The interval is R survfit's ``conf.type`` (default
     ``"log"``, the R default; see the module docstring for ``"log-log"``, lifelines'
     interval, and ``"plain"``).  Bad input raises
-    :class:`~calcomics.survival.SurvivalDataError`.
+    :class:`~calcomics.methods.survival.SurvivalDataError`.
     """
     if not isinstance(conf_level, (int, float)) or not 0.0 < float(conf_level) < 1.0:
         raise ValueError(

@@ -7,11 +7,11 @@
   R's random stream (:class:`RRandom`, ``set.seed`` + Mersenne-Twister).
 """
 
-from calcomics.survival.kaplan_meier import kaplan_meier
-from calcomics.survival.logrank import LogrankResult, logrank_test, pairwise_logrank
-from calcomics.survival.rng import RRandom
-from calcomics.survival.two_stage import TwoStageResult, two_stage_test
-from calcomics.survival.validation import (
+from calcomics.methods.survival.kaplan_meier import kaplan_meier
+from calcomics.methods.survival.logrank import LogrankResult, logrank_test, pairwise_logrank
+from calcomics.methods.survival.rng import RRandom
+from calcomics.methods.survival.two_stage import TwoStageResult, two_stage_test
+from calcomics.methods.survival.validation import (
     NO_FOLLOW_UP,
     SurvivalDataError,
     ValidatedSurvival,

@@ -6,7 +6,8 @@ the old snapshot; a failed build leaves the previous warehouse untouched.
 
 Demo data is explicit: the demo cohort is generated only when asked (``demo=True``) or when
 no raw folder was configured and the default one is empty (``generate_if_empty=True``). The
-generator leaves ``calcomics_demo.json`` (:data:`calcomics.raw_layout.DEMO_MARKER`) with the
+generator leaves ``calcomics_demo.json``
+(:data:`calcomics.warehouse.raw_layout.DEMO_MARKER`) with the
 SHA-256 of every file it wrote, so a folder counts as synthetic only while those files are
 unchanged. Every warehouse records its build in the ``meta_build`` mart; a warehouse built
 from real data is never replaced by a synthetic build unless ``demo=True``.
@@ -26,8 +27,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from calcomics import __version__
-from calcomics.raw_layout import DEMO_MARKER
-from calcomics.validation.raw_files import RawDataError, validate_raw_dir
+from calcomics.warehouse.raw_layout import DEMO_MARKER
+from calcomics.warehouse.validation.raw_files import RawDataError, validate_raw_dir
 
 DEMO_GENERATOR = "calcomics.synth"
 """Name recorded in the demo marker (and in ``meta_build.demo_generator``)."""

@@ -3,7 +3,8 @@
 Tables (clinical, MAF, segments, metabolite annotation) and the headers of the wide matrices
 are checked with Great Expectations suites, run in an ephemeral context with analytics
 disabled. The suites are built from the one raw-data vocabulary, the dbt source YAML
-(:mod:`calcomics.validation.vocabulary`): the same required columns, normalisation, allowed
+(:mod:`calcomics.warehouse.validation.vocabulary`): the same required columns,
+normalisation, allowed
 values, ranges and relationships that the dbt build tests. The cells of the wide matrices
 (up to millions of values) are checked with one vectorised pass per file instead of one
 expectation per sample column. Every failure, from either path, is reported in the same
@@ -23,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from calcomics.raw_layout import RAW_FILES
-from calcomics.validation.vocabulary import (
+from calcomics.warehouse.raw_layout import RAW_FILES
+from calcomics.warehouse.validation.vocabulary import (
     SAMPLE_CELLS,
     ColumnRules,
     Vocabulary,
@@ -499,10 +500,10 @@ def validate_raw_dir(raw_dir: Path, project_dir: Path | None = None) -> Validati
     Parameters
     ----------
     raw_dir : Path
-        Folder holding the raw files of :data:`calcomics.raw_layout.RAW_FILES`.
+        Folder holding the raw files of :data:`calcomics.warehouse.raw_layout.RAW_FILES`.
     project_dir : Path, optional
         dbt project whose ``_raw__sources.yml`` holds the rules; default the packaged copy
-        of the same rules (:func:`calcomics.validation.vocabulary.packaged_vocabulary`).
+        of the same rules (:func:`calcomics.warehouse.validation.vocabulary.packaged_vocabulary`).
     """
     raw_dir = Path(raw_dir)
     vocabulary: Vocabulary = load_vocabulary(project_dir)

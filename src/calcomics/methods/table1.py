@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from calcomics.design import GroupDesign
-from calcomics.stats import chisq_test, fisher_exact, kruskal_test
+from calcomics.methods.stats import chisq_test, fisher_exact, kruskal_test
 
 CONTINUOUS_CHARACTERISTICS: tuple[str, ...] = (
     "age_years",

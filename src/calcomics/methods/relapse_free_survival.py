@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from calcomics.design import GroupDesign
-from calcomics.survival import (
+from calcomics.methods.survival import (
     SurvivalDataError,
     kaplan_meier,
     logrank_test,

@@ -1,4 +1,4 @@
-"""Compiled (numba) loops behind :mod:`calcomics.transcriptomics.gsva`.
+"""Compiled (numba) loops behind :mod:`calcomics.methods.transcriptomics.gsva`.
 
 Private module. The loops follow the floating-point operation order of the reference C/R
 code (GSVA 1.42-1.46: ``src/kernel_estimation.c``, ``src/ks_test.c``, ``R/gsva.R``) wherever

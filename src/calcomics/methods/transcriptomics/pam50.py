@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from calcomics.checks import numeric_matrix
+from calcomics.methods.checks import numeric_matrix
 from calcomics.reference import (
     CENTROID_COLUMNS,
     PAM50_SUBTYPES,

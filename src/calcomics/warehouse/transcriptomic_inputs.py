@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from calcomics.dbt_io import MatrixShapeError, long_to_matrix
+from calcomics.warehouse.dbt_io import MatrixShapeError, long_to_matrix
 
 
 def expression_matrix(long: pd.DataFrame, value: str = "log2_expression") -> pd.DataFrame:
@@ -20,7 +20,7 @@ def expression_matrix(long: pd.DataFrame, value: str = "log2_expression") -> pd.
     Genes are in file order when ``long`` has a gene_order column (GSVA/ssGSEA break rank
     ties by row order, as R does on the same file), else in first-appearance order; samples
     are sorted. A missing or duplicated cell is an error naming it
-    (:func:`calcomics.dbt_io.long_to_matrix`); so is a missing value (NaN).
+    (:func:`calcomics.warehouse.dbt_io.long_to_matrix`); so is a missing value (NaN).
     """
     matrix = long_to_matrix(long, "gene_symbol", "sample_id", value, source="expression")
     if "gene_order" in long.columns:
@@ -85,7 +85,7 @@ def score_collections(
     limit). Sets outside the limits are not scored (their coverage is in
     ``rpt_gene_set_coverage``). ``set_size`` is the number of matrix genes used.
     """
-    from calcomics.transcriptomics.gsva import gsva
+    from calcomics.methods.transcriptomics.gsva import gsva
 
     frames = []
     if expression.shape[1] == 0:
@@ -114,7 +114,7 @@ def pam50_input(
     the symbol each resolved to. Genes not found are left out of both (Spearman over the
     genes present, as genefu does) and are listed in ``fct_gene_list_resolution``.
     """
-    from calcomics.transcriptomics.pam50 import pam50_centroids
+    from calcomics.methods.transcriptomics.pam50 import pam50_centroids
 
     centroids = pam50_centroids()
     found = panel[panel["symbol_used"].notna()].sort_values("member_order")

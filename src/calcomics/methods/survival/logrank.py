@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from calcomics.stats.rank_tests import p_adjust
-from calcomics.survival._common import aeq_times, group_codes
-from calcomics.survival.validation import SurvivalDataError, check_survival_arrays
+from calcomics.methods.stats.rank_tests import p_adjust
+from calcomics.methods.survival._common import aeq_times, group_codes
+from calcomics.methods.survival.validation import SurvivalDataError, check_survival_arrays
 
 __all__ = ["LogrankResult", "logrank_test", "pairwise_logrank"]
 

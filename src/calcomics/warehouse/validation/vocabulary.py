@@ -5,12 +5,14 @@ exist (its ``columns``), which are integers or numbers (the ``types`` of its
 ``external_location``), how each value is normalised (column ``meta: {normalise: ...}``) and
 which rules each column obeys (its dbt ``data_tests``). The dbt build runs those tests on the
 normalised values (generic tests ``raw_accepted_values``, ``raw_relationships`` and macro
-``raw_column``); :mod:`calcomics.validation.raw_files` builds its Great Expectations suites
+``raw_column``); :mod:`calcomics.warehouse.validation.raw_files` builds its Great
+Expectations suites
 from the same rules through this module, after the same normalisation, so a value passes
 ``calcomics validate`` exactly when it passes the dbt tests.
 
 An installed package has no dbt project beside it, so the rules also ship as
-``calcomics/data/raw_vocabulary.json``, written by ``python -m calcomics.validation.vocabulary``
+``calcomics/data/raw_vocabulary.json``, written by
+``python -m calcomics.warehouse.validation.vocabulary``
 from the YAML (seed lists resolved); a test fails while the two differ.
 """
 
@@ -25,6 +27,8 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+
+from calcomics.reference import data_path
 
 RAW_SOURCES_YML = Path("warehouse/models/staging/_raw__sources.yml")
 PACKAGED_NAME = "raw_vocabulary.json"
@@ -170,7 +174,7 @@ def _column_rules(name: str, spec: dict, numeric: str | None, project_dir: Path,
         else:
             raise ValueError(
                 f"{where}: data test {kind!r} has no Great Expectations counterpart in "
-                f"calcomics.validation.vocabulary (known: {', '.join(KNOWN_TESTS)})"
+                f"calcomics.warehouse.validation.vocabulary (known: {', '.join(KNOWN_TESTS)})"
             )
     return ColumnRules(**rules)
 
@@ -183,11 +187,12 @@ def read_vocabulary(project_dir: Path, tables: tuple[str, ...] | None = None) ->
     project_dir : Path
         The dbt project folder (holding ``dbt_project.yml``).
     tables : tuple of str, optional
-        Source tables to read (default: every raw file of :data:`calcomics.raw_layout.RAW_FILES`).
+        Source tables to read (default: every raw file of
+        :data:`calcomics.warehouse.raw_layout.RAW_FILES`).
     """
     import yaml
 
-    from calcomics.raw_layout import RAW_FILES
+    from calcomics.warehouse.raw_layout import RAW_FILES
 
     project_dir = Path(project_dir)
     document = yaml.safe_load((project_dir / RAW_SOURCES_YML).read_text(encoding="utf-8"))
@@ -232,7 +237,7 @@ def to_json(vocabulary: Vocabulary) -> str:
     return (
         "{\n"
         f' "generated_from": {json.dumps(str(RAW_SOURCES_YML))},\n'
-        ' "regenerate_with": "python -m calcomics.validation.vocabulary",\n'
+        ' "regenerate_with": "python -m calcomics.warehouse.validation.vocabulary",\n'
         ' "tables": {\n' + ",\n".join(tables) + "\n }\n}\n"
     )
 
@@ -259,12 +264,13 @@ def load_vocabulary(project_dir: Path | None = None) -> Vocabulary:
 
 
 def packaged_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "data" / PACKAGED_NAME
+    """The packaged copy of the rules, in ``calcomics/data`` (rewritten by ``main``)."""
+    return data_path(PACKAGED_NAME)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Rewrite the packaged copy from the project YAML (``project_dir`` argument or cwd)."""
-    from calcomics.build import find_project_dir
+    from calcomics.warehouse.build import find_project_dir
 
     args = sys.argv[1:] if argv is None else argv
     project_dir = Path(args[0]) if args else find_project_dir()

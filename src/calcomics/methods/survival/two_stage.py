@@ -21,7 +21,7 @@ Qiu & Sheng (2008, JRSS-B 70:191-208); reference implementation ``cran/TSHRC`` 0
    draws ``1..N1`` (``N1 = #(group == 1)``) take position ``floor(U N1)``, draws
    ``N1+1..N`` take ``floor(N1 + U N2)``, each draw keeping its own time, event and group
    (so this is not a within-group bootstrap).  ``U`` is R's ``unif_rand()``
-   (:class:`~calcomics.survival.rng.RRandom`), consumed in that order, N per replicate.
+   (:class:`~calcomics.methods.survival.rng.RRandom`), consumed in that order, N per replicate.
 6. ``MTPV = 2 min(#{W_b < 0}, #{W_b >= 0}) / nboot`` (a NaN ``W_b`` counts as ``>= 0``, as
    the Fortran comparison does), ``alpha1 = 1 - sqrt(1 - alpha)``,
    ``TSPV = LRPV if LRPV <= alpha1 else alpha1 + MTPV (1 - alpha1)``.
@@ -44,8 +44,8 @@ from typing import Any
 import numba
 import numpy as np
 
-from calcomics.survival.rng import RRandom
-from calcomics.survival.validation import SurvivalDataError, check_survival_arrays
+from calcomics.methods.survival.rng import RRandom
+from calcomics.methods.survival.validation import SurvivalDataError, check_survival_arrays
 
 __all__ = ["TwoStageResult", "sort_for_life_table", "tshrc_pnorm", "two_stage_test"]
 
@@ -260,7 +260,7 @@ def two_stage_test(
     ``set.seed(seed); twostage(...)``.  ``rng`` instead continues an existing
     :class:`RRandom` stream (R: several ``twostage`` calls after one ``set.seed``); give at
     most one of them.  With neither, a seed is drawn at random and recorded in the result.
-    Bad input raises :class:`~calcomics.survival.SurvivalDataError`.
+    Bad input raises :class:`~calcomics.methods.survival.SurvivalDataError`.
     """
     _check_settings(nboot, alpha, eps)
     if seed is not None and rng is not None:
