@@ -205,7 +205,7 @@ def test_arm_level_17p_and_11q_loss_significant_after_bonferroni(warehouse):
 
 
 def test_hrd_mart_equals_the_hrd_command(warehouse, default_build, capsys):
-    from calcomics.methods.hrd import hrd_main
+    from calcomics.commands.hrd import hrd_main
 
     raw_segments = default_build[1].parent / "raw" / "segments.tsv"
     assert hrd_main([str(raw_segments)]) == 0

@@ -18,7 +18,8 @@ from scipy.special import ndtr
 from scipy.stats import rankdata
 
 from calcomics.cli import main as cli_main
-from calcomics.methods.transcriptomics import GsvaInputError, gsva, read_expression_matrix, read_gmt
+from calcomics.commands.gsva import read_expression_matrix
+from calcomics.methods.transcriptomics import GsvaInputError, gsva, read_gmt
 from calcomics.reference import GeneSetFileError
 
 gsva_module = importlib.import_module("calcomics.methods.transcriptomics.gsva")

@@ -17,6 +17,7 @@ import pytest
 from scipy.stats import mannwhitneyu
 
 from calcomics.cli import main as cli_main
+from calcomics.commands.hrd import hrd_main, read_segments
 from calcomics.methods.hrd import (
     SCORE_COLUMNS,
     SEGMENT_COLUMNS,
@@ -25,9 +26,7 @@ from calcomics.methods.hrd import (
     allelic_imbalance_codes,
     chromosome_key,
     chromosome_ploidy,
-    hrd_main,
     hrd_scores,
-    read_segments,
     shrink,
     smooth_arm,
     split_arms,

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.methods.hrd import SCORE_COLUMNS, hrd_scores, read_segments
+from calcomics.commands.hrd import read_segments
+from calcomics.methods.hrd import SCORE_COLUMNS, hrd_scores
 from calcomics.reference import centromeres
 from calcomics.synth.cohort import Cohort, generate_cohort
 from calcomics.warehouse.build import run_dbt

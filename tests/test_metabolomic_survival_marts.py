@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.methods.metabolomics import network_from_warehouse
+from calcomics.commands.network import network_from_warehouse
 from calcomics.methods.stats import fisher_exact
 from calcomics.methods.survival import logrank_test
 

@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 from calcomics.cli import main
+from calcomics.commands.network import network_from_warehouse, write_network
 from calcomics.design import GroupDesign
 from calcomics.methods.metabolomics import (
     DIFFERENTIAL_COLUMNS,
@@ -18,12 +19,10 @@ from calcomics.methods.metabolomics import (
     NODE_COLUMNS,
     MetaboliteDataError,
     differential_abundance,
-    network_from_warehouse,
     spearman_matrix,
     spearman_network,
     spearman_p_values,
     validate_abundance_matrix,
-    write_network,
 )
 from calcomics.methods.stats import p_adjust, wilcoxon_rank_sum
 from calcomics.synth.metabolomics import PROGRAM_DIRECTIONS, feature_catalogue

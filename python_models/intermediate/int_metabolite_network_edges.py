@@ -1,7 +1,7 @@
 """Polar metabolite Spearman network (rho > 0.4, FDR < 0.05, 3-core): its edges."""
 
-from calcomics.methods.metabolomics import polar_network_from_long
 from calcomics.warehouse.dbt_io import relation_to_pandas
+from calcomics.warehouse.metabolomic_inputs import polar_network_from_long
 
 
 def model(dbt, session):

@@ -111,11 +111,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_network(args: argparse.Namespace) -> int:
-    from calcomics.methods.metabolomics import (
-        MetaboliteDataError,
-        network_from_warehouse,
-        write_network,
-    )
+    from calcomics.commands.network import network_from_warehouse, write_network
+    from calcomics.methods.metabolomics import MetaboliteDataError
     from calcomics.warehouse.build import default_warehouse, find_project_dir
 
     try:
@@ -215,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="SEGMENTS.tsv [--reference grch38|grch37] [--strict]")
 
     def _cmd_hrd(args: argparse.Namespace) -> int:
-        from calcomics.methods.hrd import hrd_main
+        from calcomics.commands.hrd import hrd_main
 
         return hrd_main(args.hrd_args)
 
@@ -243,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     gsva_cmd.add_argument("-o", "--out", required=True, help="OUT.tsv: gene_set x samples")
 
     def _cmd_gsva(args: argparse.Namespace) -> int:
-        from calcomics.methods.transcriptomics.gsva import gsva_command
+        from calcomics.commands.gsva import gsva_command
 
         return gsva_command(
             args.expr, args.gmt, args.out, method=args.method, kcdf=args.kcdf,

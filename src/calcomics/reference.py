@@ -137,3 +137,9 @@ def pam50_centroids() -> pd.DataFrame:
     """Parker et al. 2009 PAM50 centroids: index ``gene_symbol`` (current HGNC symbols),
     columns LumA, LumB, Her2, Basal, Normal (a copy; safe to modify)."""
     return _pam50_centroids().copy()
+
+
+def cosmic_sbs_table() -> pd.DataFrame:
+    """COSMIC v3.2 SBS signature profiles (GRCh38): index ``Type`` (96 channels), one column
+    per signature, as shipped."""
+    return pd.read_csv(data_path("cosmic_sbs_v3.2_grch38.tsv"), sep="\t").set_index("Type")

@@ -32,10 +32,7 @@ Points the reference leaves open, resolved here:
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -54,11 +51,9 @@ __all__ = [
     "chromosome_ploidy",
     "count_transitions",
     "hrd_loh",
-    "hrd_main",
     "hrd_scores",
     "large_scale_transitions",
     "preprocess",
-    "read_segments",
     "score_sample",
     "shrink",
     "smooth_arm",
@@ -299,73 +294,13 @@ def _with_segment_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
 def validate_segments(
     frame: pd.DataFrame, source: str = "segments", *, allow_reversed: bool = False
 ) -> None:
-    """Check a segment frame with the rules of :func:`read_segments`.
+    """Check a segment frame with the rules of :func:`calcomics.commands.hrd.read_segments`.
 
     Columns are taken by name (``SEGMENT_COLUMNS``) or, failing that, the first eight by
     position as scarHRD does. Problem line numbers are the 0-based row position + 2 (the
     row's line in a file with one header line).
     """
     _checked(frame, source, allow_reversed)
-
-
-def read_segments(path: str | Path, *, allow_reversed: bool = False) -> pd.DataFrame:
-    """Read a scarHRD text segment file (tab-separated, one header line, columns by position).
-
-    Columns 1-8 are SampleID, Chromosome, Start_position, End_position, total_cn, A_cn,
-    B_cn, ploidy whatever the header says (as ``read.table`` + positional indexing in
-    scar_score); extra columns are ignored and blank lines skipped. Returns the columns
-    ``SEGMENT_COLUMNS`` (positions and copy numbers int64, ploidy float64, NaN when not a
-    number) in file order. Malformed input raises :class:`SegmentFileError` naming the file,
-    the 1-based file line and the rule broken, for the first few problems at once.
-
-    ``allow_reversed=True`` accepts segments with end_position < start_position, which
-    scarHRD itself reads without complaint (its own example ``test2.txt`` has one, line 168):
-    their negative length puts them below every size threshold, so they only matter
-    through merging (end = max) and arm membership, exactly as in R. Reversed segments are
-    left out of the overlap check.
-    """
-    path = Path(path)
-    source = path.name
-    text = path.read_text(encoding="utf-8", errors="replace")
-    numbered = [
-        (number, line.rstrip("\r"))
-        for number, line in enumerate(text.split("\n"), start=1)
-        if line.strip()
-    ]
-    if not numbered:
-        raise SegmentFileError([f"{source} line 1: empty file (expected a header line)"], source)
-    header_line, header = numbered[0]
-    width = len(SEGMENT_COLUMNS)
-    n_header = len(header.split("\t"))
-    if n_header < width:
-        raise SegmentFileError(
-            [f"{source} line {header_line}: header has {n_header} column(s), expected at "
-             f"least {width} (SampleID, Chromosome, Start_position, End_position, total_cn, "
-             "A_cn, B_cn, ploidy)"],
-            source,
-        )
-    problems: list[_Problem] = []
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    for number, line in numbered[1:]:
-        fields = line.split("\t")
-        if len(fields) < width:
-            problems.append(
-                _Problem(
-                    number, 0,
-                    f"{source} line {number}: expected at least {width} tab-separated "
-                    f"columns, found {len(fields)}",
-                )
-            )
-            continue
-        rows.append(fields[:width])
-        lines.append(number)
-    raw = pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS), dtype=object)
-    frame_problems, typed = _frame_problems(
-        raw, np.asarray(lines, dtype=np.int64), source, allow_reversed
-    )
-    _raise_problems(problems + frame_problems, source)
-    return typed
 
 
 # --------------------------------------------------------------------------- scarHRD steps
@@ -635,63 +570,3 @@ def hrd_scores(
         scores.append((str(sample_ids[s]), loh, tai, lst, loh + tai + lst))
     out = pd.DataFrame(scores, columns=list(SCORE_COLUMNS))
     return out.astype({column: "int64" for column in SCORE_COLUMNS[1:]})
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def _hrd_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="calcomics hrd",
-        description="scarHRD scores (HRD-LOH, telomeric AI, LST, HRD-sum) of a segment file.",
-    )
-    parser.add_argument("segments", help="scarHRD text segment file (tab-separated, 8 columns)")
-    parser.add_argument(
-        "--reference", choices=REFERENCES, default="grch38", help="genome build (default grch38)"
-    )
-    parser.add_argument(
-        "--strict",
-        action="store_true",
-        help="reject segments with end < start (default: score them as scarHRD does and warn)",
-    )
-    return parser
-
-
-def hrd_main(argv: list[str] | None = None) -> int:
-    """``calcomics hrd SEGMENTS.tsv [--reference grch38|grch37] [--strict]``.
-
-    A drop-in for ``scar_score(seqz=FALSE)``: segments with end < start (scarHRD's own
-    example has one) are scored as scarHRD scores them, with a warning naming each line on
-    stderr; ``--strict`` rejects them instead. Every other malformed input is an error. Writes a
-    tab-separated table (header ``sample_id hrd_loh tai lst hrd_sum``) to stdout; on malformed
-    or unreadable input prints the error to stderr and returns 2.
-    """
-    try:
-        args = _hrd_parser().parse_args(argv)
-    except SystemExit as exit_:  # --help (0) or a usage error (2), as an exit code
-        return exit_.code if isinstance(exit_.code, int) else 2
-    allow_reversed = not args.strict
-    try:
-        frame = read_segments(args.segments, allow_reversed=allow_reversed)
-    except SegmentFileError as error:
-        print(str(error), file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"{args.segments}: cannot read ({error.strerror or error})", file=sys.stderr)
-        return 2
-    reversed_rows = frame.index[frame["end_position"] < frame["start_position"]]
-    for row in reversed_rows:
-        print(
-            f"warning: {Path(args.segments).name} line {row + 2}: end_position "
-            f"({frame.at[row, 'end_position']}) < start_position "
-            f"({frame.at[row, 'start_position']}); scored as scarHRD does (use --strict to "
-            "reject)",
-            file=sys.stderr,
-        )
-    scores = hrd_scores(frame, args.reference, allow_reversed=allow_reversed)
-    sys.stdout.write(scores.to_csv(sep="\t", index=False, lineterminator="\n"))
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(hrd_main())

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import nnls
 
-from calcomics.reference import data_path
+from calcomics.reference import cosmic_sbs_table
 
 __all__ = [
     "BREAST_SIGNATURES",
@@ -317,7 +317,7 @@ def collapse_to_sbs6(catalogue: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _cosmic_table() -> pd.DataFrame:
-    table = pd.read_csv(data_path("cosmic_sbs_v3.2_grch38.tsv"), sep="\t").set_index("Type")
+    table = cosmic_sbs_table()
     if tuple(table.index) != SBS96_CHANNELS:
         raise ValueError("COSMIC signature file is not in the expected 96-channel order")
     table.index.name = "channel"

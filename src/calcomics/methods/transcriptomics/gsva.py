@@ -36,35 +36,28 @@ Deliberate differences (documented, never silent):
 
 from __future__ import annotations
 
-import csv
 import functools
 import math
-import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numba
 import numpy as np
 import pandas as pd
 
 from calcomics.methods.transcriptomics import _gsva_kernels as _k
-from calcomics.reference import GeneSetFileError, read_gmt
+from calcomics.reference import read_gmt
 
 __all__ = [
     "GsvaInputError",
     "GsvaRun",
     "gsva",
-    "gsva_command",
     "gsva_detailed",
     "kernel_cdf_table",
     "r_pnorm",
-    "read_expression_matrix",
     "read_gmt",
-    "run_gsva_files",
 ]
 
 METHODS = ("gsva", "ssgsea")
@@ -499,139 +492,3 @@ def gsva(
     return gsva_detailed(expr, gene_sets, method=method, kcdf=kcdf, min_size=min_size,
                          max_size=max_size, mx_diff=mx_diff, abs_ranking=abs_ranking,
                          tau=tau, ssgsea_norm=ssgsea_norm).scores
-
-
-# --------------------------------------------------------------------------------------
-# Files
-
-
-def read_expression_matrix(path: str | Path) -> pd.DataFrame:
-    """Read a tab-separated genes x samples matrix: header ``gene<TAB>sample...``, then one
-    row per gene (symbol, then numbers). Returns float64 values, index = gene symbols.
-
-    Numbers are parsed correctly rounded (``float_precision="round_trip"``, as R's
-    ``strtod``; pandas' default parser is off by one ulp for ~20 % of 17-digit values, which
-    can reorder tied kernel statistics). Errors name the file, the 1-based line and column:
-    wrong field count, empty or non-numeric cell, missing or repeated sample id. Duplicate
-    gene symbols are kept (``gsva`` warns about them).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise GsvaInputError(f"expression file {path}: no such file")
-    with path.open(encoding="utf-8", newline="") as handle:
-        header = handle.readline().rstrip("\r\n").split("\t")
-        n_fields = len(header)
-        if n_fields < 2:
-            raise GsvaInputError(
-                f"expression file {path}, line 1: expected a tab-separated header "
-                "'gene<TAB>sample1<TAB>...' with at least one sample"
-            )
-        seen: dict[str, int] = {}
-        for col, sample in enumerate(header[1:], start=2):
-            if not sample:
-                raise GsvaInputError(f"expression file {path}, line 1, column {col}: empty "
-                                     "sample id")
-            if sample in seen:
-                raise GsvaInputError(
-                    f"expression file {path}, line 1, column {col}: sample id {sample!r} "
-                    f"repeats column {seen[sample]}"
-                )
-            seen[sample] = col
-        n_rows = 0
-        for lineno, line in enumerate(handle, start=2):
-            got = line.count("\t") + 1
-            if got != n_fields:
-                if not line.strip("\r\n"):
-                    raise GsvaInputError(f"expression file {path}, line {lineno}: empty line")
-                raise GsvaInputError(
-                    f"expression file {path}, line {lineno}: {got} fields, the header has "
-                    f"{n_fields}"
-                )
-            n_rows += 1
-    if n_rows == 0:
-        raise GsvaInputError(f"expression file {path}: no gene rows after the header")
-    names = ["\0gene", *header[1:]]
-    frame = pd.read_csv(path, sep="\t", header=None, skiprows=1, names=names,
-                        dtype={"\0gene": str}, na_filter=False, quoting=csv.QUOTE_NONE,
-                        engine="c", float_precision="round_trip")
-    genes = pd.Index(frame.pop("\0gene"), name=header[0] or "gene")
-    for col_pos, column in enumerate(frame.columns):
-        series = frame[column]
-        if pd.api.types.is_numeric_dtype(series.dtype):
-            values = series.to_numpy(dtype=np.float64)
-            bad = np.flatnonzero(~np.isfinite(values))
-            if bad.size:
-                row = int(bad[0])
-                raise GsvaInputError(
-                    f"expression file {path}, line {row + 2}, column {col_pos + 2} "
-                    f"({column}): value {float(values[row])!r} is not a finite number"
-                )
-            continue
-        converted = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(~np.isfinite(converted))
-        row = int(bad[0])
-        cell = series.iloc[row]
-        what = "empty cell" if str(cell).strip() == "" else f"{cell!r} is not a finite number"
-        raise GsvaInputError(
-            f"expression file {path}, line {row + 2}, column {col_pos + 2} ({column}): {what}"
-        )
-    frame = frame.astype(np.float64, copy=False)
-    frame.index = genes
-    frame.columns = pd.Index(header[1:])
-    return frame
-
-
-def run_gsva_files(
-    expr_path: str | Path,
-    gmt_path: str | Path,
-    out_path: str | Path,
-    method: str = "gsva",
-    kcdf: str = "Gaussian",
-    min_size: int = 1,
-    max_size: float = math.inf,
-    mx_diff: bool = True,
-    tau: float | None = None,
-    ssgsea_norm: bool = True,
-) -> GsvaRun:
-    """``calcomics gsva``: read EXPR.tsv and SETS.gmt, score, write OUT.tsv (first column
-    ``gene_set``, then samples; full double precision). Raises :class:`GsvaInputError`."""
-    expr = read_expression_matrix(expr_path)
-    try:
-        sets = read_gmt(gmt_path)
-    except GeneSetFileError as error:
-        raise GsvaInputError(str(error)) from error
-    run = gsva_detailed(expr, sets, method=method, kcdf=kcdf, min_size=min_size,
-                        max_size=max_size, mx_diff=mx_diff, tau=tau, ssgsea_norm=ssgsea_norm)
-    out_path = Path(out_path)
-    try:
-        run.scores.to_csv(out_path, sep="\t", float_format="%.17g")
-    except OSError as error:
-        raise GsvaInputError(f"output file {out_path}: cannot write ({error})") from error
-    return run
-
-
-def gsva_command(
-    expr_path: str | Path, gmt_path: str | Path, out_path: str | Path, **options: Any
-) -> int:
-    """``calcomics gsva`` body: run :func:`run_gsva_files` (``options`` are its keyword
-    arguments), print a one-line summary, return the exit code (0 ok, 2 bad input with the
-    message on stderr; warnings go to stderr)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            run = run_gsva_files(expr_path, gmt_path, out_path, **options)
-        except GsvaInputError as error:
-            code = 2
-            message = f"calcomics gsva: error: {error}"
-        else:
-            code = 0
-            message = ""
-    for warning in caught:
-        print(f"calcomics gsva: warning: {warning.message}", file=sys.stderr)
-    if code:
-        print(message, file=sys.stderr)
-        return code
-    method = options.get("method", "gsva")
-    label = method if method == "ssgsea" else f"{method}, kcdf {options.get('kcdf', 'Gaussian')}"
-    print(f"calcomics gsva ({label}): {run.summary()} -> {out_path}")
-    return 0
