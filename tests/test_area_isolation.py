@@ -21,8 +21,14 @@ OTHER_AREAS = ("fct_km_curves", "rpt_survival_tests", "fct_categorical_compariso
 
 
 def _copy_project(target: Path) -> Path:
-    ignore = shutil.ignore_patterns(".venv", "target", "data", ".git", "*.duckdb*", "logs",
-                                    "__pycache__", "*.egg-info")
+    skipped = shutil.ignore_patterns(".venv", "target", ".git", "*.duckdb*", "logs",
+                                     "__pycache__", "*.egg-info")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        # the project's raw-data folder stays behind (src/calcomics/data is package data)
+        top_level_data = {"data"} if Path(folder) == PROJECT_DIR else set()
+        return set(skipped(folder, names)) | top_level_data
+
     shutil.copytree(PROJECT_DIR, target, ignore=ignore)
     return target
 
@@ -35,7 +41,8 @@ def test_failing_genomics_test_does_not_skip_other_areas(small_raw_dir, tmp_path
         "select * from {{ ref('fct_cin_scores') }}\n"
     )
     selection = " ".join(["+fct_cin_scores+", *(f"+{name}" for name in OTHER_AREAS)])
-    process = run_dbt(["build", "--select", *selection.split()], project, small_raw_dir,
+    process = run_dbt(["build", "--indirect-selection", "cautious", "--select",
+                       *selection.split()], project, small_raw_dir,
                       tmp_path / "w.duckdb", quiet=True)
     assert process.returncode != 0  # the injected test fails the build
     results = json.loads((project / "target" / "run_results.json").read_text())["results"]

@@ -198,7 +198,7 @@ def test_sql_equals_python_on_small_demo_cohort(tmp_path: Path, small_cohort: Co
     assert assert_sql_equals_python(raw, warehouse) == 34  # 40 patients, 34 sequenced
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         provenance = connection.execute(
-            "select distinct genome_reference, method from fct_hrd_scores"
+            "select distinct genome_reference, method_version from fct_hrd_scores"
         ).fetchall()
     assert provenance == [("grch38", METHOD)]
 
@@ -299,5 +299,5 @@ def test_header_only_segments_build_an_empty_mart(
     assert columns == [
         ("sample_id", "VARCHAR"), ("hrd_loh", "INTEGER"), ("tai", "INTEGER"),
         ("lst", "INTEGER"), ("hrd_sum", "INTEGER"), ("genome_reference", "VARCHAR"),
-        ("method", "VARCHAR"),
+        ("method_version", "VARCHAR"),
     ]

@@ -14,6 +14,11 @@ counted as (
     from comparison_groups
 ),
 
+defined_groupings as (
+    select string_agg(distinct grouping_name, ', ') as grouping_names
+    from groupings
+),
+
 problems as (
     select
         {% if grouping_column -%}
@@ -22,10 +27,11 @@ problems as (
         {%- else -%}
             'grouping ''{{ var('grouping', 'calcification') | replace("'", "''") }}'' is not '
             || 'defined in the comparison_groupings seed (defined: '
-            || (select string_agg(distinct grouping_name, ', ') from groupings) || ')'
+            || defined_groupings.grouping_names || ')'
         {%- endif %} as problem
     from counted
-    where n_main_groups = 0
+    cross join defined_groupings
+    where counted.n_main_groups = 0
     union all
     select
         'the active grouping has ' || n_main_groups

@@ -1,4 +1,5 @@
--- dim_patients keeps every raw clinical row: none lost to an unmapped grouping value or density code.
+-- dim_patients keeps every raw clinical row: none lost to an unmapped grouping value or
+-- density code.
 with raw_patients as (
     select patient_id from {{ ref('stg_raw__patients') }}
 ),

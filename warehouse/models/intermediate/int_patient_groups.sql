@@ -79,8 +79,10 @@ final as (
             when patient_values.grouping_value is null
                 then 'no ' || patient_values.clinical_column || ' value'
             when comparison_groups.group_key is null
-                then 'value ''' || patient_values.grouping_value || ''' is not part of grouping '
-                || patient_values.grouping_name
+                then concat(
+                    'value ''', patient_values.grouping_value, ''' is not part of grouping ',
+                    patient_values.grouping_name
+                )
             when not comparison_groups.is_main_analysis_group
                 then comparison_groups.analysis_exclusion_reason
         end as analysis_exclusion_reason

@@ -15,7 +15,7 @@ final as (
         lst,
         hrd_sum,
         '{{ var('hrd_reference') }}' as genome_reference,
-        'scarHRD (SQL transcription of sztup/scarHRD c98f8bc)' as method  -- noqa: RF04
+        'scarHRD (SQL transcription of sztup/scarHRD c98f8bc)' as method_version
     from hrd_scores
 )
 
