@@ -74,6 +74,8 @@ def _build_vars(args: argparse.Namespace) -> dict[str, object] | None:
 def _cmd_build(args: argparse.Namespace) -> int:
     from calcomics.warehouse.build import (
         BuildError,
+        BuildInterruptedError,
+        BuildLockedError,
         BuildRefusedError,
         build_warehouse,
         default_raw_dir,
@@ -99,6 +101,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except BuildError as error:
         print(str(error), file=sys.stderr)
         return 1
+    except BuildLockedError as error:
+        print(str(error), file=sys.stderr)
+        return 5
+    except BuildInterruptedError as error:
+        print(str(error), file=sys.stderr)
+        return 128 + error.signum
+    except OSError as error:
+        where = error.filename or warehouse
+        print(f"{where}: {error.strerror or error}; check that the folder exists and is "
+              "writable (and that the disk is not full)", file=sys.stderr)
+        return 4
     if result.generated_demo:
         why = "--demo" if args.demo else "no raw folder was configured and it was empty"
         print(f"Generated the demo cohort ({args.demo_patients} patients, seed "

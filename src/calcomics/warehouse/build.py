@@ -11,17 +11,28 @@ generator leaves ``calcomics_demo.json``
 SHA-256 of every file it wrote, so a folder counts as synthetic only while those files are
 unchanged. Every warehouse records its build in the ``meta_build`` mart; a warehouse built
 from real data is never replaced by a synthetic build unless ``demo=True``.
+
+One build at a time per warehouse: an exclusive OS lock on ``<warehouse>.lock`` is held for
+the whole build, so a leftover ``.building`` file found while holding it is provably stale.
+SIGTERM / SIGINT stop the dbt child, remove the half-built file and raise
+:class:`BuildInterruptedError`; the dbt child also receives SIGTERM if the build process
+dies (Linux ``PR_SET_PDEATHSIG``), so it never outlives the build.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,6 +65,95 @@ class BuildError(RuntimeError):
 
 class BuildRefusedError(RuntimeError):
     """The build was not started: missing raw folder, or it would overwrite real data."""
+
+
+class BuildLockedError(RuntimeError):
+    """Another build of the same warehouse is running; nothing was done."""
+
+
+class BuildInterruptedError(RuntimeError):
+    """SIGTERM / SIGINT ended the build; the previous warehouse is untouched."""
+
+    def __init__(self, signum: int, warehouse: Path):
+        self.signum = signum
+        super().__init__(
+            f"build of {warehouse} stopped by {signal.Signals(signum).name}; the half-built "
+            "file was removed and the previous warehouse (if any) is untouched"
+        )
+
+
+SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
+
+
+def check_warehouse_name(warehouse: Path) -> None:
+    """The warehouse file name becomes a SQL catalog name inside dbt-duckdb, which does not
+    escape quotes in it; refuse such a name up front (the folder may hold any character)."""
+    if not SAFE_FILE_NAME.fullmatch(warehouse.name):
+        raise BuildRefusedError(
+            f"warehouse file name {warehouse.name!r} must use only letters, digits, '_', '-' "
+            "and '.' (dbt-duckdb uses it as a SQL name); the folder may be named freely"
+        )
+
+
+@contextlib.contextmanager
+def exclusive_build_lock(warehouse: Path) -> Iterator[None]:
+    """Hold an exclusive, non-blocking OS lock on ``<warehouse>.lock`` (who holds it is
+    written into the file). The lock goes with the process, so a crashed build never leaves
+    a stale lock; the small lock file itself is kept (removing it would race)."""
+    lock_path = warehouse.with_name(warehouse.name + ".lock")
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(descriptor, 200).decode("utf-8", "replace").strip() or "unknown"
+            raise BuildLockedError(
+                f"another build of {warehouse} is running ({holder}); wait for it to finish "
+                "or stop it, then build again"
+            ) from None
+        os.ftruncate(descriptor, 0)
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        os.write(descriptor, f"pid {os.getpid()}, started {started}".encode())
+        yield
+    finally:
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
+def signals_interrupt_build(warehouse: Path) -> Iterator[None]:
+    """Turn SIGTERM and SIGINT into :class:`BuildInterruptedError` while the build runs (main
+    thread only: Python delivers signals there), restoring the previous handlers after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise BuildInterruptedError(signum, warehouse)
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _die_with_parent() -> None:
+    """In the dbt child (before exec): receive SIGTERM when the build process dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX: fsync the directory)."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -278,7 +378,7 @@ def run_dbt(
         command += ["--target-path", str(target), "--log-path", str(target / "logs")]
     return subprocess.run(
         command, cwd=project_dir, env=env, text=True,
-        capture_output=quiet, check=False,
+        capture_output=quiet, check=False, preexec_fn=_die_with_parent,
     )
 
 
@@ -354,11 +454,42 @@ def build_warehouse(
         The raw files fail validation (nothing is written).
     BuildError
         dbt build failed (the previous warehouse is untouched).
+    BuildLockedError
+        Another build of the same warehouse holds its lock (nothing was done).
+    BuildInterruptedError
+        SIGTERM / SIGINT arrived (dbt stopped, half-built file removed).
     """
     started = time.perf_counter()
     project_dir = Path(project_dir).resolve()
     raw_dir = Path(raw_dir)
     warehouse = Path(warehouse).resolve()
+    check_warehouse_name(warehouse)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with exclusive_build_lock(warehouse), signals_interrupt_build(warehouse):
+        return _locked_build(
+            project_dir, raw_dir, warehouse, started=started, demo=demo,
+            generate_if_empty=generate_if_empty, demo_patients=demo_patients,
+            demo_seed=demo_seed, quiet=quiet, dbt_vars=dbt_vars, select=select,
+            target_path=target_path,
+        )
+
+
+def _locked_build(
+    project_dir: Path,
+    raw_dir: Path,
+    warehouse: Path,
+    *,
+    started: float,
+    demo: bool,
+    generate_if_empty: bool,
+    demo_patients: int,
+    demo_seed: int,
+    quiet: bool,
+    dbt_vars: dict[str, object] | None,
+    select: str | None,
+    target_path: Path | None,
+) -> BuildResult:
+    """:func:`build_warehouse` once the warehouse lock is held."""
     generated = prepare_raw_dir(
         raw_dir, demo=demo, generate_if_empty=generate_if_empty,
         demo_patients=demo_patients, demo_seed=demo_seed,
@@ -372,9 +503,10 @@ def build_warehouse(
     if not report.ok:
         raise RawDataError(report)
 
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
     building = warehouse.with_name(warehouse.name + ".building")
-    for stale in (building, building.with_name(building.name + ".wal")):
+    leftovers = (building, building.with_name(building.name + ".wal"))
+    # We hold the warehouse lock: a .building file now is a crashed build's, never a live one.
+    for stale in leftovers:
         stale.unlink(missing_ok=True)
     target = Path(target_path or default_target_path(project_dir, warehouse)).resolve()
     args = ["build"]
@@ -385,18 +517,26 @@ def build_warehouse(
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
     commit = git_commit(project_dir)
-    process = run_dbt(
-        args, project_dir, raw_dir, building, quiet=quiet, target_path=target,
-        extra_env={"CALCOMICS_GIT_COMMIT": commit or ""},
-    )
-    if process.returncode != 0:
-        building.unlink(missing_ok=True)
-        detail = (process.stdout or "")[-4000:] if quiet else ""
-        raise BuildError(
-            f"dbt build failed (exit {process.returncode}); {warehouse} was not changed.\n{detail}"
+    try:
+        process = run_dbt(
+            args, project_dir, raw_dir, building, quiet=quiet, target_path=target,
+            extra_env={"CALCOMICS_GIT_COMMIT": commit or ""},
         )
-    _record_finish(building)
-    os.replace(building, warehouse)
+        if process.returncode != 0:
+            detail = (process.stdout or "")[-4000:] if quiet else ""
+            raise BuildError(
+                f"dbt build failed (exit {process.returncode}); {warehouse} was not changed."
+                f"\n{detail}"
+            )
+        _record_finish(building)
+        os.replace(building, warehouse)
+    except BaseException:
+        # Failed, interrupted (subprocess.run has killed dbt) or crashed: never publish, and
+        # leave nothing behind.
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        raise
+    _fsync_directory(warehouse.parent)
     return BuildResult(
         warehouse=warehouse,
         seconds=time.perf_counter() - started,
@@ -408,6 +548,8 @@ def build_warehouse(
 
 __all__ = [
     "BuildError",
+    "BuildInterruptedError",
+    "BuildLockedError",
     "BuildRefusedError",
     "BuildResult",
     "build_warehouse",
