@@ -52,18 +52,6 @@ loh_counts as (
         and major_copy_number != 0
         and end_position - start_position > 15000000
     group by sample_id
-),
-
-samples as (
-    select distinct sample_id from preprocessed_segments
-),
-
-final as (
-    select
-        samples.sample_id,
-        coalesce(loh_counts.hrd_loh, 0) as hrd_loh
-    from samples
-    left join loh_counts on samples.sample_id = loh_counts.sample_id
 )
 
-select * from final
+select * from loh_counts

@@ -142,18 +142,6 @@ transition_counts as (
         and previous_length_bp >= 10000000
         and gap_bp < 3000000
     group by sample_id
-),
-
-samples as (
-    select distinct sample_id from preprocessed_segments
-),
-
-final as (
-    select
-        samples.sample_id,
-        coalesce(transition_counts.lst, 0) as lst
-    from samples
-    left join transition_counts on samples.sample_id = transition_counts.sample_id
 )
 
-select * from final
+select * from transition_counts

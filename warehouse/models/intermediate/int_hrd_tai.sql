@@ -132,18 +132,6 @@ telomeric_imbalances as (
             or (position_from_last = 1 and start_position > centromere_end_position)
         )
     group by sample_id
-),
-
-samples as (
-    select distinct sample_id from preprocessed_segments
-),
-
-final as (
-    select
-        samples.sample_id,
-        coalesce(telomeric_imbalances.tai, 0) as tai
-    from samples
-    left join telomeric_imbalances on samples.sample_id = telomeric_imbalances.sample_id
 )
 
-select * from final
+select * from telomeric_imbalances
