@@ -20,6 +20,7 @@ FORBIDDEN = {
     "reference": {"warehouse", "commands", "synth", "cli", "methods", "design"},
     "warehouse": {"commands", "cli"},
     "commands": {"warehouse", "synth", "cli"},
+    "importers": {"commands", "synth", "cli"},
 }
 MAY_IMPORT_SYNTH = {"cli.py", "warehouse/build.py"}
 
