@@ -1,4 +1,4 @@
-"""Command line: ``calcomics synth | validate | build | hrd | gsva | network``."""
+"""Command line: ``calcomics synth | validate | build | import | hrd | gsva | network``."""
 
 from __future__ import annotations
 
@@ -123,6 +123,97 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from calcomics.importers.common import ImportInputError, ImportOptions
+    from calcomics.importers.output import ImportRefusedError, sha256_of, write_import
+    from calcomics.importers.registry import run_importer
+    from calcomics.warehouse.build import find_project_dir
+    from calcomics.warehouse.raw_layout import RAW_FILES
+
+    extra = {}
+    for pair in args.option or []:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            print(f"--option must be KEY=VALUE, got {pair!r}", file=sys.stderr)
+            return 2
+        extra[key.strip()] = value.strip()
+    options = ImportOptions(
+        ids=args.ids, sample_map=Path(args.sample_map) if args.sample_map else None,
+        duplicate_samples=args.duplicate_samples, scale=args.scale,
+        mapping=Path(args.mapping) if args.mapping else None, extra=extra,
+    )
+    try:
+        project_dir: Path | None = find_project_dir()
+    except FileNotFoundError:
+        project_dir = None  # outside a checkout: the packaged copy of the same rules
+    inputs = [Path(p) for p in args.inputs]
+    try:
+        result = run_importer(args.format, inputs, options)
+        record = {
+            "format": args.format,
+            "inputs": {str(p): sha256_of(p) for p in inputs if p.is_file()},
+            "options": {k: (str(v) if v is not None else None)
+                        for k, v in vars(options).items() if k != "extra"} | extra,
+            "dbt_vars": result.dbt_vars,
+        }
+        outcome = write_import(result, Path(args.out), force=args.force,
+                               project_dir=project_dir, record=record)
+    except (ImportInputError, ImportRefusedError) as error:
+        print(f"calcomics import {args.format}: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"calcomics import {args.format}: {error.filename or args.out}: "
+              f"{error.strerror or error}", file=sys.stderr)
+        return 4
+    print(result.summary())
+    if not outcome.ok:
+        print(outcome.report.summary(), file=sys.stderr)
+        print(f"Nothing was written to {args.out}.", file=sys.stderr)
+        return 2
+    for path in outcome.written:
+        print(f"Wrote {path}")
+    print(outcome.report.summary())
+    if RAW_FILES["clinical"] in outcome.absent:
+        print(f"note: {args.out} has no clinical.csv yet, so the imported files were checked "
+              "only once it exists: import the clinical data, then run calcomics validate "
+              f"--raw-dir {args.out}")
+    if result.dbt_vars:
+        shown = ", ".join(f"{k}: {v}" for k, v in result.dbt_vars.items())
+        print(f"Build with: calcomics build --raw-dir {args.out} --vars '{{{shown}}}'")
+    return 0
+
+
+def _add_import_parser(sub) -> None:
+    from calcomics.importers.registry import IMPORTERS
+
+    formats = "\n".join(f"  {name:<11} {spec.help}" for name, spec in IMPORTERS.items())
+    imp = sub.add_parser(
+        "import", help="turn GDC/TCGA, cBioPortal and other formats into the raw layout",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Convert public formats into the raw files of the warehouse, validate "
+        "them with the same rules as build, and write them into --out (docs/IMPORT.md).\n\n"
+        f"formats:\n{formats}",
+    )
+    imp.add_argument("format", choices=sorted(IMPORTERS), help="input format")
+    imp.add_argument("inputs", nargs="+", metavar="INPUT", help="input file(s) or folder")
+    imp.add_argument("--out", required=True, metavar="RAW_DIR", help="raw folder to write into")
+    imp.add_argument("--force", action="store_true", help="replace raw files that exist")
+    imp.add_argument("--ids", choices=["patient", "sample"], default="patient",
+                     help="patient (default): TCGA barcodes shortened to patients, only "
+                     "primary tumours (sample type 01) kept; sample: ids kept as they are")
+    imp.add_argument("--sample-map", metavar="FILE",
+                     help="two columns (sample id, patient id) mapping sample ids to patients")
+    imp.add_argument("--duplicate-samples", choices=["error", "first"], default="error",
+                     help="two samples of one patient: error (default) or keep the first id")
+    imp.add_argument("--scale", choices=["counts", "tpm", "fpkm"],
+                     help="expression scale (default: detected from the values)")
+    imp.add_argument("--mapping", metavar="FILE",
+                     help="clinical column mapping (YAML), see docs/IMPORT.md")
+    imp.add_argument("--option", action="append", metavar="KEY=VALUE",
+                     help="format-specific setting (repeatable)")
+    imp.set_defaults(func=_cmd_import)
+
+
 def _cmd_network(args: argparse.Namespace) -> int:
     from calcomics.commands.network import network_from_warehouse, write_network
     from calcomics.methods.metabolomics import MetaboliteDataError
@@ -163,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--raw-dir", help="raw-data folder (default $CALCOMICS_RAW_DIR or data/raw)"
     )
     validate.set_defaults(func=_cmd_validate)
+
+    _add_import_parser(sub)
 
     build = sub.add_parser(
         "build",
