@@ -136,9 +136,26 @@ def test_non_numeric_matrix_cell(raw):
     ) in _messages(raw)
 
 
-def test_missing_file(raw):
+def test_absent_omics_file_is_allowed_and_reported(raw):
     (raw / "segments.tsv").unlink()
-    assert f"segments.tsv: required raw file is missing in {raw}" in _messages(raw)
+    report = validate_raw_dir(raw, PROJECT_DIR)
+    assert report.ok, report.summary()
+    assert report.absent_files == ["segments.tsv"]
+    assert "absent (their marts build empty; see rpt_analysis_coverage): segments.tsv" in (
+        report.summary()
+    )
+
+
+def test_missing_clinical_file(raw):
+    (raw / "clinical.csv").unlink()
+    assert f"clinical.csv: required raw file is missing in {raw}" in _messages(raw)
+
+
+def test_metabolite_matrix_needs_the_annotation(raw):
+    (raw / "metabolite_annotation.tsv").unlink()
+    assert (
+        f"lipidomics.tsv: needs metabolite_annotation.tsv (feature names, platform, class) in {raw}"
+    ) in _messages(raw)
 
 
 def test_ragged_file(raw):
@@ -233,6 +250,13 @@ def test_matrix_without_sample_columns(raw):
     expression = pd.read_csv(raw / "expression_fpkm.tsv", sep="\t")
     expression[["gene_symbol"]].to_csv(raw / "expression_fpkm.tsv", sep="\t", index=False)
     assert (
-        "expression_fpkm.tsv, column 'header (sample columns)': matrix has no sample column "
-        "(at least one sample per omics layer) — 1 row(s) fail, line(s) 1"
+        "expression_fpkm.tsv, column 'header (sample columns)': matrix has feature rows but no "
+        "sample column — 1 row(s) fail, line(s) 1"
     ) in _messages(raw)
+
+
+def test_header_only_matrix_is_an_absent_layer(raw):
+    (raw / "expression_fpkm.tsv").write_text("gene_symbol\n")
+    report = validate_raw_dir(raw, PROJECT_DIR)
+    assert report.ok, report.summary()
+    assert report.absent_files == ["expression_fpkm.tsv (header only: no sample column)"]

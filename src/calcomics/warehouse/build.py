@@ -38,7 +38,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from calcomics import __version__
-from calcomics.warehouse.raw_layout import DEMO_MARKER
+from calcomics.warehouse.raw_layout import DEMO_MARKER, raw_file_environment
 from calcomics.warehouse.validation.raw_files import RawDataError, validate_raw_dir
 
 DEMO_GENERATOR = "calcomics.synth"
@@ -366,6 +366,7 @@ def run_dbt(
     env = {
         **os.environ,
         **(extra_env or {}),
+        **raw_file_environment(raw_dir),
         "CALCOMICS_RAW_DIR": str(Path(raw_dir).resolve()),
         "CALCOMICS_DUCKDB_PATH": str(Path(warehouse).resolve()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -499,7 +500,9 @@ def _locked_build(
 
     # The project's own _raw__sources.yml holds the rules dbt tests, so an edit there takes
     # effect in validation at once.
-    report = validate_raw_dir(raw_dir, project_dir)
+    report = validate_raw_dir(
+        raw_dir, project_dir, expression_scale=(dbt_vars or {}).get("expression_scale")
+    )
     if not report.ok:
         raise RawDataError(report)
 

@@ -24,7 +24,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from calcomics.warehouse.raw_layout import RAW_FILES
+from calcomics.methods.transcriptomics.scale import (
+    DECLARABLE_SCALES,
+    DEFAULT_EXPRESSION_SCALE,
+    detect_expression_scale,
+    scale_mismatch,
+)
+from calcomics.warehouse.raw_layout import (
+    CLINICAL_MISSING_VALUES,
+    RAW_FILES,
+    REQUIRED_RAW_FILES,
+    absent_layers,
+)
 from calcomics.warehouse.validation.vocabulary import (
     SAMPLE_CELLS,
     ColumnRules,
@@ -74,6 +85,7 @@ class ValidationReport:
     raw_dir: Path
     failures: list[Failure] = field(default_factory=list)
     checked_files: list[str] = field(default_factory=list)
+    absent_files: list[str] = field(default_factory=list)
     n_expectations: int = 0
 
     @property
@@ -81,10 +93,14 @@ class ValidationReport:
         return not self.failures
 
     def summary(self) -> str:
+        absent = (
+            f"\n  absent (their marts build empty; see rpt_analysis_coverage): "
+            f"{', '.join(self.absent_files)}" if self.absent_files else ""
+        )
         if self.ok:
             return (
                 f"Raw data in {self.raw_dir}: {len(self.checked_files)} files, "
-                f"{self.n_expectations} checks, all passed."
+                f"{self.n_expectations} checks, all passed.{absent}"
             )
         lines = [
             f"Raw data in {self.raw_dir} failed validation: {len(self.failures)} problem(s); "
@@ -197,12 +213,16 @@ def _leading_comment_lines(path: Path) -> int:
     return n
 
 
-def _read_text_table(path: Path, sep: str) -> tuple[pd.DataFrame | None, Failure | None, int]:
-    """Read every cell as text; a malformed file becomes a Failure, never a traceback."""
+def _read_text_table(
+    path: Path, sep: str, missing_values: tuple[str, ...] = ("",)
+) -> tuple[pd.DataFrame | None, Failure | None, int]:
+    """Read every cell as text (``missing_values`` as null); a malformed file becomes a
+    Failure, never a traceback."""
     skip = _leading_comment_lines(path)
     try:
         frame = pd.read_csv(
-            path, sep=sep, dtype=str, keep_default_na=False, na_values=[""], skiprows=skip
+            path, sep=sep, dtype=str, keep_default_na=False, na_values=list(missing_values),
+            skiprows=skip,
         )
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
         rule = f"file cannot be parsed as a {'tab' if sep == chr(9) else 'comma'}-separated table"
@@ -362,7 +382,8 @@ def _check_table(
     vocabulary_rules: tuple[ColumnRules, ...], members: dict[tuple[str, str], set[str]],
 ) -> pd.DataFrame | None:
     """Check one table; returns it normalised (``None`` when it cannot be parsed)."""
-    frame, failure, skip = _read_text_table(path, sep)
+    missing_values = CLINICAL_MISSING_VALUES if path.name == RAW_FILES["clinical"] else ("",)
+    frame, failure, skip = _read_text_table(path, sep, missing_values)
     report.checked_files.append(path.name)
     if failure is not None:
         report.failures.append(failure)
@@ -380,8 +401,10 @@ def _check_table(
 def _check_matrix(
     suites: _Suites, report: ValidationReport, path: Path, rules: tuple[ColumnRules, ...],
     patient_ids: set[str], known_features: set[str] | None,
+    expression_scale: str | None = None,
 ) -> None:
-    """Header and id column with GX; every cell numeric and >= 0 with one vectorised pass."""
+    """Header and id column with GX; every cell numeric and >= 0 with one vectorised pass;
+    for the expression file (``expression_scale`` given) the values fit the declared scale."""
     report.checked_files.append(path.name)
     id_rule = rules[0]
     id_column = id_rule.name
@@ -400,13 +423,14 @@ def _check_matrix(
         )
         return
     if len(frame.columns) < 2:
-        # The warehouse scores every layer over its samples; an empty layer would fail deep
-        # inside the build (UNPIVOT of zero columns) instead of here.
-        report.failures.append(
-            Failure(path.name, "header (sample columns)",
-                    "matrix has no sample column (at least one sample per omics layer)",
-                    (1,), (), 1)
-        )
+        # A matrix without sample columns is a layer measured on nobody: it builds like an
+        # absent file (zero rows), and the summary says so.
+        report.absent_files.append(f"{path.name} (header only: no sample column)")
+        if len(frame):
+            report.failures.append(
+                Failure(path.name, "header (sample columns)",
+                        "matrix has feature rows but no sample column", (1,), (), 1)
+            )
         return
     samples = pd.DataFrame({"sample_id": list(map(str, frame.columns[1:]))})
     header_expectations = [
@@ -441,6 +465,20 @@ def _check_matrix(
                        _line_mapper(0))
     )
     report.failures.extend(_matrix_cell_failures(frame, path.name, cell_rule))
+    if expression_scale is not None:
+        report.failures.extend(_expression_scale_failures(frame, path.name, expression_scale))
+
+
+def _expression_scale_failures(frame: pd.DataFrame, file: str, declared: str) -> list[Failure]:
+    """The expression matrix's values contradict var ``expression_scale`` (counts declared as
+    FPKM, log-transformed values, ...): see :mod:`calcomics.methods.transcriptomics.scale`.
+    Negative cells are left to the range rule, which names them."""
+    if declared not in DECLARABLE_SCALES:
+        return [Failure(file, None, f"var expression_scale must be one of "
+                                    f"{', '.join(DECLARABLE_SCALES)}; got {declared!r}")]
+    evidence = detect_expression_scale(frame.iloc[:, 1:])
+    problem = None if evidence.scale == "negative" else scale_mismatch(evidence, declared)
+    return [] if problem is None else [Failure(file, None, problem)]
 
 
 def _cells_failure(
@@ -494,7 +532,9 @@ def _matrix_cell_failures(frame: pd.DataFrame, file: str, cell_rule: ColumnRules
     return failures
 
 
-def validate_raw_dir(raw_dir: Path, project_dir: Path | None = None) -> ValidationReport:
+def validate_raw_dir(
+    raw_dir: Path, project_dir: Path | None = None, expression_scale: str | None = None
+) -> ValidationReport:
     """Check every raw file in ``raw_dir``; never raises for bad data (see the report).
 
     Parameters
@@ -504,14 +544,21 @@ def validate_raw_dir(raw_dir: Path, project_dir: Path | None = None) -> Validati
     project_dir : Path, optional
         dbt project whose ``_raw__sources.yml`` holds the rules; default the packaged copy
         of the same rules (:func:`calcomics.warehouse.validation.vocabulary.packaged_vocabulary`).
+    expression_scale : str, optional
+        Value of var ``expression_scale`` the build will use (default ``fpkm``, the
+        project's); the expression values must fit it.
     """
     raw_dir = Path(raw_dir)
     vocabulary: Vocabulary = load_vocabulary(project_dir)
     report = ValidationReport(raw_dir=raw_dir)
     missing = [name for name in RAW_FILES.values() if not (raw_dir / name).is_file()]
-    for name in missing:
-        report.failures.append(Failure(name, None, f"required raw file is missing in {raw_dir}"))
-    if (raw_dir / RAW_FILES["clinical"]).is_file() is False:
+    report.absent_files = [RAW_FILES[table] for table in absent_layers(raw_dir)]
+    for table in sorted(REQUIRED_RAW_FILES):
+        if RAW_FILES[table] in missing:
+            report.failures.append(
+                Failure(RAW_FILES[table], None, f"required raw file is missing in {raw_dir}")
+            )
+    if RAW_FILES["clinical"] in missing:
         return report
 
     suites = _Suites()
@@ -529,8 +576,15 @@ def validate_raw_dir(raw_dir: Path, project_dir: Path | None = None) -> Validati
     known_features = members.get(("metabolite_annotation", "feature_id"))
     if RAW_FILES["expression"] not in missing:
         _check_matrix(suites, report, raw_dir / RAW_FILES["expression"],
-                      vocabulary["expression"], patient_ids, None)
+                      vocabulary["expression"], patient_ids, None,
+                      expression_scale=expression_scale or DEFAULT_EXPRESSION_SCALE)
     for table in ("lipidomics", "polar_metabolomics"):
+        if RAW_FILES[table] not in missing and RAW_FILES["metabolite_annotation"] in missing:
+            report.failures.append(Failure(
+                RAW_FILES[table], None,
+                f"needs {RAW_FILES['metabolite_annotation']} (feature names, platform, class) "
+                f"in {raw_dir}",
+            ))
         if RAW_FILES[table] not in missing:
             _check_matrix(suites, report, raw_dir / RAW_FILES[table],
                           vocabulary[table], patient_ids, known_features)
