@@ -273,11 +273,49 @@ def test_kaplan_meier_log_log_interval_equals_lifelines(gbsg):
     np.testing.assert_allclose(km.ci_upper[inner], ci.iloc[inner, 1], rtol=1e-9)
 
 
-def test_kaplan_meier_time_zero_subjects_get_their_own_row():
-    km = kaplan_meier([0, 0, 3, 5], [1, 0, 1, 0])
-    np.testing.assert_array_equal(km.time, [0, 0, 3, 5])
-    np.testing.assert_allclose(km.survival, [1, 0.75, 0.375, 0.375])
-    np.testing.assert_array_equal(km.at_risk, [4, 4, 2, 1])
+def test_kaplan_meier_time_zero_is_one_row_as_survfit():
+    """Events and censorings at 0 are survfit's row at 0; no extra start row (survfit0).
+
+    Hand-computed R output, ``summary(survfit(Surv(time, event) ~ 1), censored = TRUE)``:
+    time 0 2 3 5 7; n.risk 8 5 4 2 1; n.event 1 1 1 0 1; n.censor 2 0 1 1 0;
+    surv 7/8, 7/10, 21/40, 21/40, 0; std.err^2 = cumsum(1/56, 1/20, 1/12, 0).
+    """
+    km = kaplan_meier([0, 0, 0, 2, 3, 3, 5, 7], [1, 0, 0, 1, 1, 0, 0, 1])
+    np.testing.assert_array_equal(km.time, [0, 2, 3, 5, 7])
+    np.testing.assert_array_equal(km.at_risk, [8, 5, 4, 2, 1])
+    np.testing.assert_array_equal(km.events, [1, 1, 1, 0, 1])
+    np.testing.assert_array_equal(km.censored, [2, 0, 1, 1, 0])
+    np.testing.assert_allclose(km.survival, [7 / 8, 7 / 10, 21 / 40, 21 / 40, 0], rtol=1e-13)
+    se = np.sqrt(np.cumsum([1 / 56, 1 / 20, 1 / 12, 0]))
+    surv = np.array([7 / 8, 7 / 10, 21 / 40, 21 / 40])
+    np.testing.assert_allclose(km.ci_lower.iloc[:4], surv * np.exp(-Z975 * se), rtol=1e-12)
+    np.testing.assert_allclose(km.ci_upper.iloc[:4],
+                               np.minimum(1.0, surv * np.exp(Z975 * se)), rtol=1e-12)
+
+
+def test_kaplan_meier_start_row_only_where_no_subject_has_time_zero():
+    km = kaplan_meier([0, 0, 4, 1, 2, 2], [0, 0, 1, 1, 0, 1], ["a", "a", "a", "b", "b", "b"])
+    a, b = km[km.group == "a"], km[km.group == "b"]
+    # a: all time-0 subjects censored: survfit's row at 0 (S = 1), then the event at 4
+    np.testing.assert_array_equal(a.time, [0, 4])
+    np.testing.assert_array_equal(a.at_risk, [3, 1])
+    np.testing.assert_array_equal(a.censored, [2, 0])
+    np.testing.assert_array_equal(a.survival, [1.0, 0.0])
+    assert (a.ci_lower.iloc[0], a.ci_upper.iloc[0]) == (1.0, 1.0)
+    # b: no subject at 0: survfit0's start row, then survfit's rows at 1 and 2
+    np.testing.assert_array_equal(b.time, [0, 1, 2])
+    np.testing.assert_array_equal(b.at_risk, [3, 3, 2])
+    np.testing.assert_array_equal(b.events, [0, 1, 1])
+    np.testing.assert_array_equal(b.censored, [0, 0, 1])
+    np.testing.assert_allclose(b.survival, [1.0, 2 / 3, 1 / 3], rtol=1e-14)
+    assert not km.duplicated(["group", "time"]).any()
+
+
+def test_kaplan_meier_everyone_relapses_at_time_zero():
+    km = kaplan_meier([0, 0], [1, 1])
+    assert km.time.tolist() == [0.0] and km.survival.tolist() == [0.0]
+    assert (km.at_risk.iloc[0], km.events.iloc[0], km.censored.iloc[0]) == (2, 2, 0)
+    assert np.isnan(km.ci_lower.iloc[0]) and np.isnan(km.ci_upper.iloc[0])  # R: NA at S = 0
 
 
 # --------------------------------------------------------------------------- TSHRC

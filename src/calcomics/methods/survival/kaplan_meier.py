@@ -61,29 +61,42 @@ def confidence_interval(
 
 
 def _one_group(label: Any, time: np.ndarray, event: np.ndarray, z: float, conf_type: str):
-    """Rows of one curve: the start row (time 0, S = 1) then one row per distinct time."""
+    """Rows of one curve: one row per distinct observed time, starting at time 0.
+
+    As R ``survfit0`` (used by ``plot.survfit``): when no subject
+    has time 0, a start row ``time = 0, survival = 1, ci = [1, 1], at_risk = n, events =
+    censored = 0`` is added; when subjects have time 0, survfit's own row at 0 (``n.risk =
+    n``, the events and censorings at 0, ``surv = 1 - d0 / n``) is the only row at 0.
+    """
     from lifelines import KaplanMeierFitter  # heavy import, only when curves are drawn
 
     fitter = KaplanMeierFitter().fit(time, event_observed=event)
     table = fitter.event_table
     observed_times = (table["removed"] > 0).to_numpy()
     table = table.loc[observed_times]
+    times = table.index.to_numpy(float)
     survival = fitter.survival_function_.to_numpy()[observed_times, 0]
     at_risk = table["at_risk"].to_numpy(np.int64)
     events = table["observed"].to_numpy(np.int64)
+    censored = table["censored"].to_numpy(np.int64)
     lower, upper = confidence_interval(
         survival, greenwood_se(at_risk.astype(float), events.astype(float)), z, conf_type
     )
+    if times[0] != 0.0:  # survfit0: the start row, unless survfit already has a row at 0
+        times, survival = np.concatenate(([0.0], times)), np.concatenate(([1.0], survival))
+        lower, upper = np.concatenate(([1.0], lower)), np.concatenate(([1.0], upper))
+        at_risk = np.concatenate(([len(time)], at_risk))
+        events, censored = np.concatenate(([0], events)), np.concatenate(([0], censored))
     return pd.DataFrame(
         {
-            "group": [label] * (len(table) + 1),
-            "time": np.concatenate(([0.0], table.index.to_numpy(float))),
-            "survival": np.concatenate(([1.0], survival)),
-            "ci_lower": np.concatenate(([1.0], lower)),
-            "ci_upper": np.concatenate(([1.0], upper)),
-            "at_risk": np.concatenate(([len(time)], at_risk)),
-            "events": np.concatenate(([0], events)),
-            "censored": np.concatenate(([0], table["censored"].to_numpy(np.int64))),
+            "group": [label] * len(times),
+            "time": times,
+            "survival": survival,
+            "ci_lower": lower,
+            "ci_upper": upper,
+            "at_risk": at_risk,
+            "events": events,
+            "censored": censored,
         },
         columns=KM_COLUMNS,
     )
@@ -100,13 +113,16 @@ def kaplan_meier(
     """Kaplan-Meier estimate per group, as R ``survfit(Surv(time, event) ~ group)``.
 
     Returns columns ``group, time, survival, ci_lower, ci_upper, at_risk, events,
-    censored``: per group (R factor order; ``"all"`` without ``group``) a start row
-    ``time = 0, survival = 1, ci = [1, 1], at_risk = n`` followed by one row per distinct
-    observed time (event or censoring; ``at_risk`` counts subjects with time >= t, so a
-    subject censored at t is at risk at t).  Subjects with time 0 give a second row at 0.
-    Survival is non-increasing.  The interval is R survfit's ``conf.type`` (default
-    ``"log"``, the R default; see the module docstring for ``"log-log"``, lifelines'
-    interval, and ``"plain"``).  Bad input raises
+    censored``: per group (R factor order; ``"all"`` without ``group``) one row per distinct
+    time, the rows of ``summary(survfit(...), censored = TRUE)`` (every observed time, event
+    or censoring; ``at_risk`` counts subjects with time >= t, so a subject censored at t is
+    at risk at t) with the start row R's ``survfit0`` adds for ``plot.survfit``: when no
+    subject has time 0, ``time = 0, survival = 1, ci = [1, 1], at_risk = n, events =
+    censored = 0``; subjects with time 0 make survfit's own row at 0 the only one
+    (``at_risk = n``, the events and censorings at 0, ``survival = 1 - d0 / n``).  Times
+    are unique within a group and survival is non-increasing.  The interval is R survfit's
+    ``conf.type`` (default ``"log"``, the R default; see the module docstring for
+    ``"log-log"``, lifelines' interval, and ``"plain"``).  Bad input raises
     :class:`~calcomics.methods.survival.SurvivalDataError`.
     """
     if not isinstance(conf_level, (int, float)) or not 0.0 < float(conf_level) < 1.0:
