@@ -284,12 +284,28 @@ def kruskal_test(*groups: Any) -> KruskalResult:
 _P_ADJUST_METHODS = {"bonferroni": "bonferroni", "BH": "BH", "fdr": "BH"}
 
 
+def _as_p_values(p: Any) -> np.ndarray:
+    """1-D float array of p-values; NaN, None and ``pd.NA`` all become NaN (R's NA)."""
+    try:
+        values = np.asarray(p, dtype=float)
+    except (TypeError, ValueError):
+        try:  # object data holding pd.NA (nullable pandas values)
+            values = pd.array(np.asarray(p, dtype=object).reshape(-1).tolist(),
+                              dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError) as exc:
+            raise ValueError("p must be numeric") from exc
+    if values.ndim > 1:
+        raise ValueError("p must be 1-D")
+    return values.reshape(-1)
+
+
 def p_adjust(p: Any, method: str) -> Any:
     """Adjust p-values exactly as R ``p.adjust(p, method)`` for ``"bonferroni"``/``"BH"``.
 
-    ``"fdr"`` is accepted as R's alias of ``"BH"``.  NaN entries stay NaN in place and are
-    not counted in ``n`` (R's lazily evaluated ``n = length(p)`` after removing NAs); with
-    ``n <= 1`` the input is returned unchanged.  Bonferroni: ``min(1, n p)``.  BH: with
+    ``"fdr"`` is accepted as R's alias of ``"BH"``.  Null entries (NaN, None, ``pd.NA``: R's
+    NA, e.g. an untested comparison) stay NaN in place and are not counted in ``n`` (R's
+    lazily evaluated ``n = length(p)`` after removing NAs); with ``n <= 1`` the input is
+    returned unchanged.  Bonferroni: ``min(1, n p)``.  BH: with
     ``i = n..1`` along p sorted decreasingly, ``min(1, cummin(n / i * p))`` mapped back.
     Returns a float ndarray of the input's shape, or a Series with the same index when
     given a Series.  Unlike R, p-values outside [0, 1] raise ``ValueError``.
@@ -297,13 +313,7 @@ def p_adjust(p: Any, method: str) -> Any:
     if method not in _P_ADJUST_METHODS:
         raise ValueError(f"method must be one of {sorted(_P_ADJUST_METHODS)}, got {method!r}")
     index = p.index if isinstance(p, pd.Series) else None
-    try:
-        values = np.asarray(p, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError("p must be numeric") from exc
-    if values.ndim > 1:
-        raise ValueError("p must be 1-D")
-    values = values.reshape(-1)
+    values = _as_p_values(p)
     present = ~np.isnan(values)
     pv = values[present]
     if ((pv < 0) | (pv > 1)).any():
