@@ -9,6 +9,7 @@ from scipy import stats
 
 from calcomics.design import GroupDesign
 from calcomics.methods.alterations import (
+    below_min_mutated_note,
     copy_number_alteration_frequencies,
     mutated_gene_frequencies,
 )
@@ -56,6 +57,46 @@ def test_mutated_gene_rank_and_untested_genes():
     assert ranks.to_dict() == {"A": 1, "B": 2}  # ties by symbol; outside-only gene left out
     assert result["p_value_all_main_groups"].isna().all()
     assert set(result["fisher_method"]) == {"not_tested"}
+    assert set(result["test_note"]) == {below_min_mutated_note(3)}
+    assert below_min_mutated_note(3).startswith("not tested: fewer than 3 ")
+
+
+def test_mutated_gene_empty_inputs_give_typed_empty_frames():
+    """An absent (header-only) MAF: no sequenced sample, no call -> 0 typed rows."""
+    mutated = pd.DataFrame({"sample_id": pd.Series(dtype="string"),
+                            "gene_symbol": pd.Series(dtype="string")})
+    samples = pd.DataFrame({"sample_id": pd.Series(dtype="string"),
+                            "group_key": pd.Series(dtype="string")})
+    for sequenced in (samples, _samples()):  # no MAF at all / MAF with silent calls only
+        result = mutated_gene_frequencies(mutated, sequenced, DESIGN)
+        assert result.empty
+        assert result.dtypes.to_dict() == {
+            "gene_symbol": "string", "n_mutated_all": "int64", "n_sequenced_all": "int64",
+            "frequency_all": "float64", "frequency_rank": "int64",
+            "p_value_all_main_groups": "float64", "fisher_method": "string",
+            "test_note": "string", "group_key": "string", "group_label": "string",
+            "group_order": "int64", "n_mutated": "int64", "n_sequenced": "int64",
+            "frequency": "float64"}
+
+
+def test_mutated_gene_group_without_sequenced_samples_is_tested_as_r_does():
+    """A main group nobody of which is sequenced: R's fisher.test drops the empty column."""
+    samples = _samples()
+    sequenced = samples[samples["group_key"] != "g2"]  # g2 patients absent from the MAF
+    mutated = pd.DataFrame({"sample_id": ["S0", "S1", "S8", "S4"],  # S4 not sequenced
+                            "gene_symbol": ["X"] * 4})
+    result = mutated_gene_frequencies(mutated, sequenced, DESIGN)
+    assert list(result["n_sequenced"]) == [4, 0, 5] and list(result["n_mutated"]) == [2, 0, 1]
+    assert np.isnan(result["frequency"].iloc[1])
+    assert set(result["n_sequenced_all"]) == {11} and set(result["n_mutated_all"]) == {3}
+    expected = stats.fisher_exact([[2, 1], [2, 4]]).pvalue
+    assert result["p_value_all_main_groups"].tolist() == pytest.approx([expected] * 3)
+    assert result["test_note"].isna().all() and set(result["fisher_method"]) == {"exact"}
+    # one main group sequenced: a 2 x 1 table after dropping empty columns, R gives p = 1
+    only_g1 = samples[samples["group_key"] == "g1"]
+    single = mutated_gene_frequencies(mutated, only_g1, DESIGN)
+    assert single["p_value_all_main_groups"].tolist() == [1.0] * 3
+    assert single["test_note"].isna().all()
 
 
 def test_mutated_gene_fisher_matches_scipy_for_two_groups():

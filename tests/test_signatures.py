@@ -10,6 +10,9 @@ import pytest
 
 from calcomics.methods.signatures import (
     BREAST_SIGNATURES,
+    CATALOGUE_SBS6,
+    CATALOGUE_SBS96,
+    NOTE_NO_USABLE_SNV,
     REASON_BAD_CONTEXT,
     REASON_CONTEXT_MISMATCH,
     REASON_DUPLICATE,
@@ -18,6 +21,7 @@ from calcomics.methods.signatures import (
     SBS6_CHANNELS,
     SBS96_CHANNELS,
     collapse_to_sbs6,
+    cosmic_sbs6_signatures,
     exposure_proportions,
     fit_exposures,
     load_cosmic_signatures,
@@ -28,6 +32,7 @@ from calcomics.methods.signatures import (
     sbs96_catalogue,
     sbs96_catalogue_with_exclusions,
     sbs_catalogue,
+    signature_exposures_long,
 )
 from calcomics.reference import data_path
 from calcomics.synth import mutations as synth_mutations
@@ -334,3 +339,101 @@ def test_tcga_96_channel_path_excludes_every_snv(tcga_variants: pd.DataFrame) ->
     fallback, fallback_excl = sbs_catalogue(tcga_variants)
     pd.testing.assert_frame_equal(fallback, sbs6_catalogue(tcga_variants))
     pd.testing.assert_frame_equal(fallback_excl, exclusions)
+
+
+# ---- per-sample catalogue choice (signature_exposures_long) -----------------------------
+LONG_DTYPES = {
+    "sample_id": "string", "signature": "string", "signature_catalogue": "string",
+    "exposure": "float64", "proportion": "float64", "reconstruction_cosine": "float64",
+    "n_snvs_used": "int64", "n_variants_excluded": "int64", "fit_note": "string",
+}
+
+
+def test_cosmic_profiles_collapse_to_six_classes() -> None:
+    six = cosmic_sbs6_signatures(BREAST_SIGNATURES)
+    assert list(six.index) == list(SBS6_CHANNELS)
+    assert list(six.columns) == list(BREAST_SIGNATURES)
+    np.testing.assert_allclose(six.sum().to_numpy(), 1.0, atol=1e-6)
+    full = load_cosmic_signatures(["SBS2"])["SBS2"]
+    c_to_t = [c for c in SBS96_CHANNELS if c[2:5] == "C>T"]
+    assert six.loc["C>T", "SBS2"] == pytest.approx(full[c_to_t].sum())
+
+
+def test_empty_variants_give_a_typed_empty_frame() -> None:
+    empty = variants([]).astype({"start_position": "int64"})
+    result = signature_exposures_long(empty)
+    assert result.empty
+    assert {c: str(t) for c, t in result.dtypes.items()} == LONG_DTYPES
+
+
+def test_mixed_samples_use_the_richest_catalogue_each() -> None:
+    rows = [
+        # S96: two SNVs with context, one without (excluded from its SBS-96 catalogue)
+        ("S96", "1", 10, "C", "T", "SNP", "ACG"),
+        ("S96", "1", 11, "G", "A", "SNP", "TGC"),
+        ("S96", "1", 12, "T", "C", "SNP", None),
+        # S6: SNVs without context and an indel
+        ("S6", "1", 20, "C", "T", "SNP", None),
+        ("S6", "1", 21, "C", "G", "SNP", None),
+        ("S6", "1", 22, "T", "A", "SNP", None),
+        ("S6", "1", 23, "-", "A", "INS", None),
+        # NONE: only an indel and a dinucleotide change
+        ("NONE", "1", 30, "A", "-", "DEL", None),
+        ("NONE", "1", 31, "AC", "GT", "DNP", None),
+    ]
+    result = signature_exposures_long(variants(rows))
+    assert {c: str(t) for c, t in result.dtypes.items()} == LONG_DTYPES
+    assert len(result) == 3 * len(BREAST_SIGNATURES)
+    assert result["signature"].tolist()[:7] == list(BREAST_SIGNATURES)
+    per_sample = result.groupby("sample_id").agg(
+        catalogue=("signature_catalogue", "first"), used=("n_snvs_used", "first"),
+        excluded=("n_variants_excluded", "first"), note=("fit_note", "first"),
+        exposure=("exposure", "sum"), proportion=("proportion", "sum"),
+    )
+    assert per_sample.loc["S96", ["catalogue", "used", "excluded"]].tolist() == [
+        CATALOGUE_SBS96, 2, 1]
+    assert per_sample.loc["S6", ["catalogue", "used", "excluded"]].tolist() == [
+        CATALOGUE_SBS6, 3, 1]
+    for fitted in ("S96", "S6"):
+        assert pd.isna(per_sample.loc[fitted, "note"])
+        assert per_sample.loc[fitted, "proportion"] == pytest.approx(1.0)
+    unfitted = result[result["sample_id"] == "NONE"]
+    assert unfitted["signature_catalogue"].isna().all()
+    assert unfitted[["exposure", "proportion", "reconstruction_cosine"]].isna().all().all()
+    assert set(unfitted["fit_note"]) == {NOTE_NO_USABLE_SNV}
+    assert set(unfitted["n_snvs_used"]) == {0} and set(unfitted["n_variants_excluded"]) == {2}
+
+
+def test_sbs6_fit_recovers_an_exact_six_class_mixture() -> None:
+    six = cosmic_sbs6_signatures(BREAST_SIGNATURES)
+    counts = np.round(six["SBS2"].to_numpy() * 1000).astype(int)
+    rows = [("S", "1", 100 + i, ref, alt, "SNP", None)
+            for i, (ref, alt) in enumerate(
+                (channel[0], channel[2]) for channel, n in zip(SBS6_CHANNELS, counts, strict=True)
+                for _ in range(n))]
+    result = signature_exposures_long(variants(rows, context=False))
+    assert set(result["signature_catalogue"]) == {CATALOGUE_SBS6}
+    assert result["reconstruction_cosine"].iloc[0] == pytest.approx(1.0, abs=1e-6)
+    assert result["exposure"].sum() == pytest.approx(counts.sum(), rel=1e-3)
+
+
+def test_tcga_exposures_are_finite_sbs6_fits(tcga_variants: pd.DataFrame) -> None:
+    """The real context-free TCGA MAF: every sample fitted on SBS-6, never NaN."""
+    result = signature_exposures_long(tcga_variants)
+    assert len(result) == 150 * len(BREAST_SIGNATURES)
+    assert set(result["signature_catalogue"]) == {CATALOGUE_SBS6}
+    assert result["fit_note"].isna().all()
+    values = result[["exposure", "proportion", "reconstruction_cosine"]].to_numpy()
+    assert np.isfinite(values).all() and (result["exposure"] >= 0).all()
+    per_sample = result.groupby("sample_id").agg(
+        exposure=("exposure", "sum"), proportion=("proportion", "sum"),
+        used=("n_snvs_used", "first"), excluded=("n_variants_excluded", "first"),
+        cosine=("reconstruction_cosine", "first"))
+    np.testing.assert_allclose(per_sample["proportion"], 1.0, atol=1e-9)
+    # every row is used or excluded; the SNVs without context are used, not excluded
+    assert (per_sample["used"] + per_sample["excluded"]).sum() == len(tcga_variants)
+    assert per_sample["used"].sum() == (tcga_variants["variant_type"] == "SNP").sum() - 1
+    # attributed mutations track the SNV counts and six classes are fitted closely
+    ratio = per_sample["exposure"] / per_sample["used"]
+    assert 0.95 < ratio.median() < 1.05
+    assert per_sample.loc[per_sample["used"] >= 20, "cosine"].median() > 0.95

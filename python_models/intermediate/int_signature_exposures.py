@@ -1,4 +1,5 @@
-"""SBS-96 catalogues and NNLS exposures to COSMIC v3.2 signatures (calcomics.methods.signatures)."""
+"""SBS-96 (or SBS-6 without trinucleotide context) NNLS exposures to COSMIC v3.2 signatures
+(calcomics.methods.signatures.signature_exposures_long)."""
 
 from calcomics.methods.signatures import signature_exposures_long
 from calcomics.warehouse.dbt_io import relation_to_pandas

@@ -21,8 +21,10 @@
 
 {% macro signature_method_columns() -%}
     {#- calcomics.methods.signatures.signature_exposures_long on the COSMIC table shipped in
-        src/calcomics/data/cosmic_sbs_v3.2_grch38.tsv (PROVENANCE_genomics.md). -#}
-    'SBS-96 NNLS refit (calcomics.methods.signatures)' as method_version,
+        src/calcomics/data/cosmic_sbs_v3.2_grch38.tsv (PROVENANCE_genomics.md); per sample
+        SBS-96, or SBS-6 when its variants carry no trinucleotide context (the row's
+        signature_catalogue). -#}
+    'SBS-96 / SBS-6 NNLS refit (calcomics.methods.signatures)' as method_version,
     '{{ var("mutational_signatures") }}' as signature_set,
     'COSMIC v3.2 SBS, GRCh38 (SigProfilerAssignment reference)' as cosmic_version
 {%- endmacro %}

@@ -26,6 +26,15 @@ from calcomics.methods.stats import fisher_exact, p_adjust
 _DIRECTIONS = (("gain", 1), ("loss", -1))
 
 
+def below_min_mutated_note(min_mutated_samples: int) -> str:
+    """``test_note`` of a gene mutated in fewer main-group samples than the threshold.
+
+    The test is skipped by choice (too few events to be informative), not because R would
+    fail, so the note names the threshold.
+    """
+    return f"not tested: fewer than {min_mutated_samples} mutated samples in the main groups"
+
+
 def _group_positions(samples: pd.DataFrame, design: GroupDesign) -> pd.Series:
     """sample_id -> position (0..k-1) of its main group; samples outside them left out."""
     samples = samples.drop_duplicates("sample_id")
@@ -136,8 +145,13 @@ def mutated_gene_frequencies(
         One row per gene mutated in at least one main-group sample × main group: gene_symbol,
         group_key, group_label, group_order, n_mutated, n_sequenced, frequency (fraction
         0..1), n_mutated_all, n_sequenced_all, frequency_all, frequency_rank (1 = most
-        mutated samples, ties by symbol), p_value_all_main_groups and fisher_method
-        (exact, monte_carlo or not_tested) of the 2 × k mutated/not by main group table.
+        mutated samples, ties by symbol), p_value_all_main_groups, fisher_method
+        (exact, monte_carlo or not_tested) of the 2 × k mutated/not by main group table and
+        test_note (null when tested, else :func:`below_min_mutated_note`). Tables with an
+        empty column (a main group without sequenced samples) are tested as R's
+        ``fisher.test`` does: empty columns are dropped, p = 1 when one column is left. A
+        patient absent from ``samples`` is not sequenced: in no denominator, and its calls
+        in ``mutated`` are ignored. Typed (string, int64, float64) also with no rows.
     """
     k = len(design.keys)
     sequenced = samples["sample_id"].drop_duplicates()
@@ -164,11 +178,15 @@ def mutated_gene_frequencies(
     p_values[tested], methods[tested] = _fisher_tables(all_groups_tables(hits[tested], sizes))
     genes["p_value_all_main_groups"] = p_values
     genes["fisher_method"] = methods
-    return _long_by_group(genes, {
+    genes["test_note"] = np.where(tested, None, below_min_mutated_note(min_mutated_samples))
+    frame = _long_by_group(genes, {
         "n_mutated": hits,
         "n_sequenced": np.broadcast_to(sizes, hits.shape),
         "frequency": _rates(hits, sizes),
     }, design)
+    return frame.astype({"gene_symbol": "string", "group_key": "string",
+                         "group_label": "string", "fisher_method": "string",
+                         "test_note": "string"})
 
 
 def _level_features(calls: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:

@@ -24,6 +24,10 @@ Reference behaviour
 * **Refitting** is per-sample non-negative least squares of the count vector on the
   signature profiles (``scipy.optimize.nnls``), as in the NNLS step of deconstructSigs /
   SigProfilerAssignment without their forward/backward signature selection.
+* **Catalogue per sample** (:func:`signature_exposures_long`): SBS-96 when the sample has
+  at least one SNV with a usable context, else SBS-6 against the COSMIC profiles collapsed
+  to six classes (a MAF without trinucleotide context, e.g. TCGA Firehose), else no fit
+  (null exposures and a note). The catalogue used is reported on every row.
 """
 
 from __future__ import annotations
@@ -39,7 +43,10 @@ from calcomics.reference import cosmic_sbs_table
 
 __all__ = [
     "BREAST_SIGNATURES",
+    "CATALOGUE_SBS6",
+    "CATALOGUE_SBS96",
     "MAF_TO_STAGED",
+    "NOTE_NO_USABLE_SNV",
     "REASON_BAD_CONTEXT",
     "REASON_CONTEXT_MISMATCH",
     "REASON_DUPLICATE",
@@ -48,6 +55,7 @@ __all__ = [
     "SBS6_CHANNELS",
     "SBS96_CHANNELS",
     "collapse_to_sbs6",
+    "cosmic_sbs6_signatures",
     "exposure_proportions",
     "fit_exposures",
     "load_cosmic_signatures",
@@ -58,6 +66,7 @@ __all__ = [
     "sbs96_catalogue",
     "sbs96_catalogue_with_exclusions",
     "sbs_catalogue",
+    "signature_exposures_long",
 ]
 
 BREAST_SIGNATURES: tuple[str, ...] = ("SBS1", "SBS2", "SBS3", "SBS5", "SBS8", "SBS13", "SBS18")
@@ -85,6 +94,25 @@ REASON_NOT_SBS = "not a single-base substitution"
 REASON_NO_CONTEXT = "no trinucleotide context"
 REASON_BAD_CONTEXT = "malformed trinucleotide context"
 REASON_CONTEXT_MISMATCH = "context middle base differs from reference allele"
+
+CATALOGUE_SBS96 = "SBS-96"
+"""``signature_catalogue`` of a sample fitted on its 96 trinucleotide channels."""
+CATALOGUE_SBS6 = "SBS-6"
+"""``signature_catalogue`` of a sample fitted on the six classes (no trinucleotide context)."""
+NOTE_NO_USABLE_SNV = "not fitted: no usable single-base substitution"
+"""``fit_note`` of a sample without a single SNV to fit (exposures null)."""
+
+_LONG_DTYPES: dict[str, str] = {
+    "sample_id": "string",
+    "signature": "string",
+    "signature_catalogue": "string",
+    "exposure": "float64",
+    "proportion": "float64",
+    "reconstruction_cosine": "float64",
+    "n_snvs_used": "int64",
+    "n_variants_excluded": "int64",
+    "fit_note": "string",
+}
 
 MAF_TO_STAGED: dict[str, str] = {
     "Tumor_Sample_Barcode": "sample_id",
@@ -402,29 +430,96 @@ def reconstruction_cosine(
     return pd.Series(cosine, index=catalogue.index, name="reconstruction_cosine")
 
 
-def signature_exposures_long(
-    variants: pd.DataFrame, names: Sequence[str] | None = BREAST_SIGNATURES
-) -> pd.DataFrame:
-    """One row per sample and signature: exposure, proportion and fit quality.
+def cosmic_sbs6_signatures(names: Sequence[str] | None = None) -> pd.DataFrame:
+    """COSMIC v3.2 profiles collapsed to the six substitution classes (6 x signatures).
 
-    Builds the SBS-96 catalogue (duplicates and unusable variants excluded and counted),
-    fits NNLS exposures against the COSMIC v3.2 signatures ``names`` (default: the
-    breast-relevant subset) and returns sample_id, signature, exposure, proportion,
-    reconstruction_cosine, n_snvs_used, n_variants_excluded.
+    Each signature's 96 channel probabilities are summed per class (:func:`collapse_to_sbs6`),
+    so every column still sums to 1. Rows follow :data:`SBS6_CHANNELS`.
     """
-    catalogue, exclusions = sbs96_catalogue_with_exclusions(variants)
-    signatures = load_cosmic_signatures(names)
+    collapsed = collapse_to_sbs6(load_cosmic_signatures(names).T).T
+    collapsed.index.name = "channel"
+    return collapsed
+
+
+def _fit_long(
+    catalogue: pd.DataFrame, signatures: pd.DataFrame, label: str
+) -> pd.DataFrame:
+    """Long (sample_id, signature) exposures of one catalogue, with its cosine and size."""
     exposures = fit_exposures(catalogue, signatures)
     proportions = exposure_proportions(exposures)
     cosine = reconstruction_cosine(catalogue, signatures, exposures)
-    excluded = exclusions.groupby("sample_id")["n_variants"].sum()
-    long = exposures.stack().rename("exposure").to_frame()
-    long["proportion"] = proportions.stack(future_stack=True)
-    long = long.reset_index()
-    long.columns = ["sample_id", "signature", "exposure", "proportion"]
-    long["reconstruction_cosine"] = long["sample_id"].map(cosine)
-    long["n_snvs_used"] = long["sample_id"].map(catalogue.sum(axis=1)).astype(int)
-    long["n_variants_excluded"] = (
-        long["sample_id"].map(excluded).fillna(0).astype(int)
+    n_samples, k = exposures.shape
+    return pd.DataFrame({
+        "sample_id": np.repeat(catalogue.index.to_numpy(dtype=object), k),
+        "signature": np.tile(np.asarray(signatures.columns, dtype=object), n_samples),
+        "signature_catalogue": label,
+        "exposure": exposures.to_numpy(dtype=float).reshape(-1),
+        "proportion": proportions.to_numpy(dtype=float).reshape(-1),
+        "reconstruction_cosine": np.repeat(cosine.to_numpy(dtype=float), k),
+        "n_snvs_used": np.repeat(catalogue.sum(axis=1).to_numpy(dtype=np.int64), k),
+    })
+
+
+def signature_exposures_long(
+    variants: pd.DataFrame, names: Sequence[str] | None = BREAST_SIGNATURES
+) -> pd.DataFrame:
+    """One row per sample and signature: exposure, proportion, fit quality and catalogue.
+
+    Each sample is fitted on the richest catalogue its own variants fill:
+
+    * :data:`CATALOGUE_SBS96` when at least one of its SNVs has a usable trinucleotide
+      context: the SBS-96 catalogue (SNVs without or with a bad context are excluded and
+      counted) against the COSMIC v3.2 profiles ``names``;
+    * :data:`CATALOGUE_SBS6` otherwise, when it has at least one SNV (a MAF without
+      ``Trinucleotide_Context`` values): the six-class catalogue against the same
+      signatures collapsed to six classes (:func:`cosmic_sbs6_signatures`). Six channels
+      separate the signatures far less well than 96 (with 7 signatures NNLS is
+      underdetermined and may put a signature's mutations on another of similar class
+      profile), so SBS-6 exposures are coarse; ``signature_catalogue`` says which was used;
+    * no fit when the sample has no usable SNV (only indels, duplicates...): exposure,
+      proportion and cosine are null, ``signature_catalogue`` is null and ``fit_note`` is
+      :data:`NOTE_NO_USABLE_SNV`.
+
+    Returns sample_id, signature, signature_catalogue, exposure, proportion,
+    reconstruction_cosine, n_snvs_used, n_variants_excluded (duplicates, non-SNVs and, for
+    SBS-96 samples, SNVs without a usable context) and fit_note (null when fitted), one
+    row per sample of the input and signature, sorted by sample then signature order.
+    Typed (string, float64, int64) also when the input has no rows.
+    """
+    signatures96 = load_cosmic_signatures(names)
+    signatures6 = cosmic_sbs6_signatures(names)
+    catalogue96, excluded96 = sbs96_catalogue_with_exclusions(variants)
+    catalogue6, excluded6 = sbs6_catalogue_with_exclusions(variants)
+    n96, n6 = catalogue96.sum(axis=1), catalogue6.sum(axis=1)
+    use96 = (n96 > 0).to_numpy()
+    use6 = ~use96 & (n6 > 0).to_numpy()
+    unfitted = catalogue96.index[~use96 & ~use6]
+    k = signatures96.shape[1]
+    empty = pd.DataFrame({
+        "sample_id": np.repeat(unfitted.to_numpy(dtype=object), k),
+        "signature": np.tile(np.asarray(signatures96.columns, dtype=object), len(unfitted)),
+        "signature_catalogue": None,
+        "exposure": np.nan,
+        "proportion": np.nan,
+        "reconstruction_cosine": np.nan,
+        "n_snvs_used": np.int64(0),
+    })
+    long = pd.concat(
+        [
+            _fit_long(catalogue96.loc[use96], signatures96, CATALOGUE_SBS96),
+            _fit_long(catalogue6.loc[use6], signatures6, CATALOGUE_SBS6),
+            empty,
+        ],
+        ignore_index=True,
     )
-    return long
+    samples96 = catalogue96.index[use96]
+    excluded = pd.concat([
+        excluded96[excluded96["sample_id"].isin(samples96)],
+        excluded6[~excluded6["sample_id"].isin(samples96)],
+    ]).groupby("sample_id")["n_variants"].sum()
+    long["n_variants_excluded"] = long["sample_id"].map(excluded).fillna(0).astype(np.int64)
+    long["fit_note"] = np.where(long["sample_id"].isin(unfitted), NOTE_NO_USABLE_SNV, None)
+    order = pd.Series(range(k), index=signatures96.columns)
+    long = long.assign(_order=long["signature"].map(order)).sort_values(
+        ["sample_id", "_order"], kind="stable").drop(columns="_order")
+    return long.reset_index(drop=True).astype(_LONG_DTYPES)[list(_LONG_DTYPES)]

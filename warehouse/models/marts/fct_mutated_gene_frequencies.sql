@@ -1,6 +1,7 @@
 -- Figure 3E / Table S2: mutated-sample frequency per gene and main group of the active
 -- grouping (one row per gene and group), with the gene's overall frequency and rank and the
--- exact Fisher p across all main groups (repeated on the gene's rows).
+-- exact Fisher p across all main groups (repeated on the gene's rows) and why a gene is not
+-- tested (test_note). Sequenced = present in the MAF; other patients are in no denominator.
 with frequencies as (
     select * from {{ ref('int_mutated_gene_frequencies') }}
 ),
@@ -19,7 +20,8 @@ final as (
         frequency_all,
         cast(frequency_rank as integer) as frequency_rank,
         p_value_all_main_groups,
-        fisher_method
+        fisher_method,
+        test_note
     from frequencies
 )
 
