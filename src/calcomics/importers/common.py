@@ -55,6 +55,9 @@ class ImportOptions:
         YAML column mapping of the clinical adapter.
     extra : Mapping[str, str]
         ``--option key=value`` pairs for adapters with their own settings.
+    sample_patients : Mapping[str, str], optional
+        In-memory sample -> patient map (e.g. from a cBioPortal sample file); takes the
+        place of ``sample_map``.
     """
 
     ids: str = "patient"
@@ -63,6 +66,7 @@ class ImportOptions:
     scale: str | None = None
     mapping: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
+    sample_patients: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -210,8 +214,13 @@ class SampleResolution:
     """Patient id per input sample, and which samples are kept."""
 
     patient_ids: pd.Series  # aligned with the input sample ids; null where left out
-    excluded: dict[str, int]  # reason -> number of samples
+    reasons: pd.Series  # why each left-out sample is left out; null where kept
     notes: tuple[str, ...]
+
+    @property
+    def excluded(self) -> dict[str, int]:
+        """Reason -> number of samples left out for it."""
+        return {str(k): int(v) for k, v in self.reasons.dropna().value_counts(sort=False).items()}
 
 
 def resolve_sample_ids(sample_ids: pd.Series, options: ImportOptions,
@@ -238,12 +247,13 @@ def resolve_sample_ids(sample_ids: pd.Series, options: ImportOptions,
         Two kept samples of one patient with ``duplicate_samples="error"``.
     """
     ids = sample_ids.astype(str).str.strip().reset_index(drop=True)
-    excluded: dict[str, int] = {}
+    reasons = pd.Series(None, index=ids.index, dtype=object)
     notes: list[str] = []
-    if options.sample_map is not None:
-        mapping = read_sample_map(options.sample_map)
+    if options.sample_patients is not None or options.sample_map is not None:
+        mapping = (dict(options.sample_patients) if options.sample_patients is not None
+                   else read_sample_map(options.sample_map))
         patients = ids.map(mapping)
-        _count(excluded, EXCLUDED_NOT_IN_MAP, int(patients.isna().sum()))
+        reasons = reasons.mask(patients.isna(), EXCLUDED_NOT_IN_MAP)
     elif options.ids == "sample":
         patients = ids.copy()
     else:
@@ -253,20 +263,20 @@ def resolve_sample_ids(sample_ids: pd.Series, options: ImportOptions,
             notes.append(f"{source}: {int(not_tcga.sum())} sample id(s) are not TCGA barcodes "
                          f"and were kept as they are (e.g. {ids[not_tcga].iloc[0]!r})")
         other_type = sample_type.notna() & (sample_type != PRIMARY_TUMOUR_SAMPLE_TYPE)
-        _count(excluded, EXCLUDED_NOT_PRIMARY, int(other_type.sum()))
+        reasons = reasons.mask(other_type, EXCLUDED_NOT_PRIMARY)
         patients = patient.where(~not_tcga, ids).where(~other_type)
-    patients = _resolve_duplicates(ids, patients, options, source, excluded)
-    return SampleResolution(patients, excluded, tuple(notes))
+    duplicate = _second_samples(ids, patients, options, source)
+    reasons = reasons.mask(duplicate, EXCLUDED_DUPLICATE_SAMPLE)
+    return SampleResolution(patients.mask(duplicate), reasons, tuple(notes))
 
 
-def _resolve_duplicates(ids: pd.Series, patients: pd.Series, options: ImportOptions,
-                        source: str, excluded: dict[str, int]) -> pd.Series:
+def _second_samples(ids: pd.Series, patients: pd.Series, options: ImportOptions,
+                    source: str) -> pd.Series:
+    """Samples whose patient already has a (sorted-first) sample; error unless ``first``."""
     kept = patients.notna()
     order = ids[kept].sort_values(kind="stable").index
     repeated = patients[order].duplicated(keep="first")
-    if not repeated.any():
-        return patients
-    if options.duplicate_samples != "first":
+    if repeated.any() and options.duplicate_samples != "first":
         dup_patients = sorted(set(patients[order][repeated]))
         examples = "; ".join(
             f"{p}: {', '.join(sorted(ids[patients == p]))}" for p in dup_patients[:5]
@@ -276,11 +286,4 @@ def _resolve_duplicates(ids: pd.Series, patients: pd.Series, options: ImportOpti
             "pass --duplicate-samples first to keep the first sample id of each patient, or "
             "--ids sample to keep sample ids"
         )
-    drop = repeated[repeated].index
-    _count(excluded, EXCLUDED_DUPLICATE_SAMPLE, len(drop))
-    return patients.mask(patients.index.isin(drop))
-
-
-def _count(excluded: dict[str, int], reason: str, count: int) -> None:
-    if count:
-        excluded[reason] = excluded.get(reason, 0) + count
+    return pd.Series(ids.index.isin(repeated[repeated].index), index=ids.index)

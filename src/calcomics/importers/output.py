@@ -101,7 +101,8 @@ def write_import(result: ImportResult, out_dir: Path, *, force: bool = False,
         for name in RAW_FILES.values():
             if not (staging / name).exists() and (out_dir / name).is_file():
                 (staging / name).symlink_to((out_dir / name).resolve())
-        report = validate_raw_dir(staging, project_dir)
+        report = validate_raw_dir(staging, project_dir,
+                                  expression_scale=result.dbt_vars.get("expression_scale"))
         report.raw_dir = out_dir
         absent = tuple(name for name in RAW_FILES.values() if not (staging / name).exists())
         blocking = tuple(f for f in report.failures
