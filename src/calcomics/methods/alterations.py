@@ -22,6 +22,7 @@ import pandas as pd
 
 from calcomics.design import GroupDesign
 from calcomics.methods.stats import fisher_exact, p_adjust
+from calcomics.methods.stats.notes import NO_VALUES
 
 _DIRECTIONS = (("gain", 1), ("loss", -1))
 
@@ -53,7 +54,9 @@ def group_sizes(samples: pd.DataFrame, design: GroupDesign) -> np.ndarray:
 def _sample_groups(sample_ids: pd.Series, positions: pd.Series) -> np.ndarray:
     """Main-group position of each row's sample (-1 outside the main groups) and sample code."""
     codes, uniques = pd.factorize(sample_ids)
-    group_of_unique = pd.Series(uniques).map(positions).fillna(-1).to_numpy(np.int64)
+    # plain objects: a categorical (strings_to_categorical) cannot take the -1 fill
+    group_of_unique = (pd.Series(np.asarray(uniques, dtype=object)).map(positions)
+                       .fillna(-1).to_numpy(np.int64))
     return np.stack([group_of_unique[codes] if len(codes) else codes.astype(np.int64),
                      codes.astype(np.int64)])
 
@@ -226,11 +229,20 @@ def copy_number_alteration_frequencies(
         group: n_altered, n_samples, rate, n_altered_rest, n_samples_rest,
         p_value_group_vs_rest (2 × 2 [[altered in group, altered in rest], [not, not]]) and
         p_adjusted_group_vs_rest (Bonferroni over the features of the level and direction,
-        per group); with ``all_groups_test`` also p_value_all_main_groups and
-        fisher_method_all_main_groups.
+        per group) and test_note; with ``all_groups_test`` also p_value_all_main_groups,
+        fisher_method_all_main_groups and test_note_all_main_groups. Typed (string, int64,
+        float64) also with no rows: no calls (an absent copy-number layer) give an empty
+        frame with these columns.
+
+    Notes
+    -----
+    ``test_note`` follows :mod:`calcomics.methods.stats.notes`. R's ``fisher.test`` returns
+    a number for every 2 × 2 table, including a group without profiled samples or an
+    all-zero table (p = 1), so the group-vs-rest note is always null. The 2 × k test
+    (k > 2) of a table without any profiled main-group sample is an error in R (FEXACT
+    error 3: all elements are zero): its p is null, its method ``not_tested`` and its note
+    :data:`~calcomics.methods.stats.notes.NO_VALUES`.
     """
-    if calls.empty:
-        raise ValueError("no copy-number calls: every profiled sample needs gene/region calls")
     k = len(design.keys)
     sizes = group_sizes(samples, design)
     keys, pair_codes = _level_features(calls)
@@ -264,10 +276,48 @@ def copy_number_alteration_frequencies(
             "p_value_group_vs_rest": p_rest,
             "p_adjusted_group_vs_rest": p_adjusted,
         }
+        columns["test_note"] = np.full(direction_hits.shape, None, dtype=object)
         if all_groups_test:
-            p_all, method_all = _fisher_tables(all_groups_tables(direction_hits, sizes))
+            p_all, method_all, note_all = _all_groups_fisher(direction_hits, sizes)
             columns["p_value_all_main_groups"] = np.repeat(p_all[:, None], k, axis=1)
             columns["fisher_method_all_main_groups"] = np.repeat(method_all[:, None], k, axis=1)
+            columns["test_note_all_main_groups"] = np.repeat(note_all[:, None], k, axis=1)
         features = keys.assign(direction=direction)
         out.append(_long_by_group(features, columns, design))
-    return pd.concat(out, ignore_index=True)
+    return _typed_frequencies(pd.concat(out, ignore_index=True), all_groups_test)
+
+
+def _all_groups_fisher(hits: np.ndarray, sizes: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """p, method and test_note of the 2 × k altered/not tables of an (n, k) hit matrix.
+
+    A 2 × k table (k > 2) with every cell zero (no profiled main-group sample) is an error
+    in R's FEXACT: p NaN, method ``not_tested``, note NO_VALUES. A 2 × 2 table goes through
+    R's 2 × 2 branch, which gives p = 1 for it.
+    """
+    p_values, methods = _fisher_tables(all_groups_tables(hits, sizes))
+    notes = np.full(len(hits), None, dtype=object)
+    if len(sizes) > 2 and sizes.sum() == 0:
+        p_values = np.full(len(hits), np.nan)
+        methods = np.full(len(hits), "not_tested", dtype=object)
+        notes[:] = NO_VALUES
+    return p_values, methods, notes
+
+
+_FREQUENCY_TYPES: dict[str, str] = {
+    "level": "string", "feature": "string", "direction": "string", "group_key": "string",
+    "group_label": "string", "group_order": "int64", "n_altered": "int64",
+    "n_samples": "int64", "rate": "float64", "n_altered_rest": "int64",
+    "n_samples_rest": "int64", "p_value_group_vs_rest": "float64",
+    "p_adjusted_group_vs_rest": "float64", "test_note": "string",
+}
+_ALL_GROUPS_TYPES: dict[str, str] = {
+    "p_value_all_main_groups": "float64", "fisher_method_all_main_groups": "string",
+    "test_note_all_main_groups": "string",
+}
+
+
+def _typed_frequencies(frame: pd.DataFrame, all_groups_test: bool) -> pd.DataFrame:
+    """The frequency frame with fixed column order and dtypes (also when it has no rows)."""
+    types = {**_FREQUENCY_TYPES, **(_ALL_GROUPS_TYPES if all_groups_test else {})}
+    return frame[list(types)].astype(types)

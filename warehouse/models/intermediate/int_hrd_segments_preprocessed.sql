@@ -4,6 +4,8 @@
 -- Segments are taken in genomic order (chromosome 1-22, then start); scarHRD uses file order,
 -- which is the same for a position-sorted file. segment_order numbers a sample's segments in
 -- that order; it also fixes the first-appearance order of allele A copy numbers used by TAI.
+-- Only samples with allele-specific copy number on every autosomal segment are scored
+-- (int_hrd_computability); the others get null scores in int_hrd_scores.
 {%- set reference = var('hrd_reference') %}
 {%- if reference not in ['grch38', 'grch37'] %}
     {{ exceptions.raise_compiler_error(
@@ -13,6 +15,11 @@
 
 with segments as (
     select * from {{ ref('stg_raw__copy_number_segments') }}
+),
+
+computable_samples as (
+    select sample_id from {{ ref('int_hrd_computability') }}
+    where is_hrd_computable
 ),
 
 centromeres as (
@@ -33,6 +40,7 @@ autosomal_segments as (
         segments.allele_a_copy_number,
         segments.allele_b_copy_number
     from segments
+    inner join computable_samples on segments.sample_id = computable_samples.sample_id
     inner join centromeres on segments.chromosome = centromeres.chromosome
 ),
 

@@ -19,7 +19,8 @@ final as (
         cast(n_altered_rest as integer) as n_altered_rest,
         cast(n_samples_rest as integer) as n_samples_rest,
         p_value_group_vs_rest,
-        p_adjusted_group_vs_rest
+        p_adjusted_group_vs_rest,
+        cast(test_note as varchar) as test_note
     from frequencies
 )
 

@@ -23,7 +23,9 @@ final as (
         frequencies.rate,
         frequencies.p_value_all_main_groups,
         frequencies.fisher_method_all_main_groups,
-        frequencies.p_value_group_vs_rest
+        cast(frequencies.test_note_all_main_groups as varchar) as test_note_all_main_groups,
+        frequencies.p_value_group_vs_rest,
+        cast(frequencies.test_note as varchar) as test_note
     from frequencies
     inner join panel on frequencies.feature = panel.gene_symbol
 )
