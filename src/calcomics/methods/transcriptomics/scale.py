@@ -52,13 +52,14 @@ DECLARABLE_SCALES: tuple[str, ...] = ("fpkm", "tpm", "counts")
 DEFAULT_EXPRESSION_SCALE = "fpkm"
 #: Largest value a log2-transformed expression matrix reaches (log2 of ~4e9).
 LOG_MAX = 32.0
-#: The log rule needs a whole-transcriptome matrix; small panels can have small linear values.
-MIN_GENES_FOR_LOG_CHECK = 1000
+#: The log rule needs a large matrix; small panels can have small linear values.
+MIN_GENES_FOR_LOG_CHECK = 500
 #: TPM columns sum to 1e6 up to the rounding of the written values.
 TPM_SUM_TOLERANCE = 0.01
-#: Integer matrices with a median library size at least this large are read counts (a TPM
-#: table rounded to integers sums to ~1e6; RNA-seq libraries hold 1e7-1e8 reads).
-COUNTS_MIN_MEDIAN_SUM = 2e6
+#: Integer matrices with a median column sum at least this large are read counts (RNA-seq
+#: libraries hold 1e7-1e8 reads; a TPM table rounded to integers is caught by the TPM rule
+#: first). Below it, a small hand-made integer table is not called counts.
+COUNTS_MIN_MEDIAN_SUM = 1e4
 #: Non-integer matrices summing this high per sample are estimated counts (FPKM sums stay
 #: around 1e5-3e6).
 ESTIMATED_COUNTS_MIN_MEDIAN_SUM = 1e7
