@@ -40,7 +40,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print("no raw folder: pass --raw-dir (or run inside the calcomics checkout)",
               file=sys.stderr)
         return 2
-    report = validate_raw_dir(raw_dir, project_dir)
+    scale = (_parse_vars(args.vars) or {}).get("expression_scale")
+    report = validate_raw_dir(raw_dir, project_dir, expression_scale=scale)
     print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 2
 
@@ -172,11 +173,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 2
     for path in outcome.written:
         print(f"Wrote {path}")
-    print(outcome.report.summary())
     if RAW_FILES["clinical"] in outcome.absent:
-        print(f"note: {args.out} has no clinical.csv yet, so the imported files were checked "
-              "only once it exists: import the clinical data, then run calcomics validate "
+        print(f"Not validated yet: {args.out} has no clinical.csv, which every other raw file "
+              "is checked against; import the clinical data, then run calcomics validate "
               f"--raw-dir {args.out}")
+    else:
+        print(outcome.report.summary())
     if result.dbt_vars:
         shown = ", ".join(f"{k}: {v}" for k, v in result.dbt_vars.items())
         print(f"Build with: calcomics build --raw-dir {args.out} --vars '{{{shown}}}'")
@@ -252,6 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check raw files (Great Expectations suites)")
     validate.add_argument(
         "--raw-dir", help="raw-data folder (default $CALCOMICS_RAW_DIR or data/raw)"
+    )
+    validate.add_argument(
+        "--vars", help="the build's dbt variables, e.g. '{expression_scale: counts}' (the "
+        "expression values are checked against expression_scale)"
     )
     validate.set_defaults(func=_cmd_validate)
 

@@ -267,7 +267,8 @@ def resolve_sample_ids(sample_ids: pd.Series, options: ImportOptions,
         patients = patient.where(~not_tcga, ids).where(~other_type)
     duplicate = _second_samples(ids, patients, options, source)
     reasons = reasons.mask(duplicate, EXCLUDED_DUPLICATE_SAMPLE)
-    return SampleResolution(patients.mask(duplicate), reasons, tuple(notes))
+    kept = patients.mask(duplicate).astype(object)
+    return SampleResolution(kept.where(kept.notna(), None), reasons, tuple(notes))
 
 
 def _second_samples(ids: pd.Series, patients: pd.Series, options: ImportOptions,
