@@ -43,6 +43,16 @@ IMPORTERS: dict[str, Importer] = {
         "calcomics.importers.clinical:import_clinical",
         "any clinical table with --mapping FILE (YAML), or cBioPortal clinical files "
         "-> clinical.csv", "CLINICAL"),
+    "ascat": Importer(
+        "calcomics.importers.copy_number:import_ascat",
+        "ASCAT segments (nMajor/nMinor; --option ploidy=FILE) -> segments.tsv", "SEGMENTS"),
+    "chas": Importer(
+        "calcomics.importers.copy_number:import_chas",
+        "OncoScan ChAS segment export (total CN; --option coverage=BED) -> segments.tsv",
+        "EXPORT"),
+    "seg": Importer(
+        "calcomics.importers.copy_number:import_seg",
+        "cBioPortal/GDC .seg (log2 ratios -> total CN) -> segments.tsv", "SEG"),
     "cbioportal": Importer(
         "calcomics.importers.cbioportal:import_cbioportal_study",
         "cBioPortal study folder (clinical, mutations, RSEM expression found by name)",
