@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 
 from calcomics.design import GroupDesign
+from calcomics.methods.stats.notes import FEWER_THAN_MIN_OBSERVATIONS, ONE_GROUP_ONLY
 from calcomics.methods.transcriptomics.gsea import (
+    GROUP_VS_REST_DTYPES,
     RESULT_COLUMNS,
     GseaInputError,
     enrichment_scores,
@@ -242,7 +244,8 @@ def test_demo_cohort_planted_hallmarks(demo):
     result = gsea_group_vs_rest(expr, groups, hallmark_gene_sets(), n_perm=200, seed=0,
                                 design=design)
     assert list(result.columns) == [
-        "group_key", "n_group_samples", "n_rest_samples", *RESULT_COLUMNS]
+        "group_key", "n_group_samples", "n_rest_samples", *RESULT_COLUMNS, "test_note"]
+    assert result["test_note"].isna().all()
     assert list(pd.unique(result["group_key"])) == list(design.keys)
     assert len(result) == 4 * 50
     sizes = groups.value_counts()
@@ -293,14 +296,15 @@ def test_group_vs_rest_follows_the_design_and_equals_one_run_per_group():
     second = gsea_group_vs_rest(expr, labels, sets, design=backward, **kw)
     assert list(pd.unique(first["group_key"])) == ["c", "a", "b"]
     assert list(pd.unique(second["group_key"])) == ["b", "a", "c"]
+    stacked = ["group_key", "n_group_samples", "n_rest_samples", "test_note"]
     for key in "abc":
-        ours = first[first["group_key"] == key].drop(
-            columns=["group_key", "n_group_samples", "n_rest_samples"]).reset_index(drop=True)
+        ours = first[first["group_key"] == key].drop(columns=stacked).reset_index(drop=True)
         pd.testing.assert_frame_equal(
-            ours, second[second["group_key"] == key].drop(
-                columns=["group_key", "n_group_samples", "n_rest_samples"]
-            ).reset_index(drop=True))
-        pd.testing.assert_frame_equal(ours, gsea_phenotype(expr, labels, sets, key, **kw))
+            ours, second[second["group_key"] == key].drop(columns=stacked).reset_index(drop=True))
+        single = gsea_phenotype(expr, labels, sets, key, **kw)
+        pd.testing.assert_frame_equal(
+            ours, single.astype({c: GROUP_VS_REST_DTYPES[c] for c in single.columns}))
+    assert first["test_note"].isna().all()
     assert first.groupby("group_key")["n_group_samples"].first().to_dict() == {
         "a": 4, "b": 3, "c": 3}
     unordered = gsea_group_vs_rest(expr, labels, sets, **kw)
@@ -312,6 +316,41 @@ def test_group_vs_rest_rejects_a_label_outside_the_design():
     with pytest.raises(GseaInputError, match=r"label\(s\) \['b'\] are not groups of the design"):
         gsea_group_vs_rest(expr, labels, sets, n_perm=5,
                            design=GroupDesign(("a", "z"), ("A", "Z")))
+
+
+def test_group_vs_rest_degenerate_groups_are_rows_with_a_note():
+    expr, labels, sets = _tiny()
+    kw = {"n_perm": 20, "seed": 3}
+    # a: 7 samples, b: 2 (below GSEA's 3 per class), z: in the design but no sample
+    labels = pd.Series(["a"] * 7 + ["b"] * 2 + [None], index=labels.index)
+    design = GroupDesign(("a", "b", "z"), ("A", "B", "Z"))
+    result = gsea_group_vs_rest(expr, labels, sets, design=design, **kw)
+    assert list(result["group_key"]) == ["a", "b", "z"]
+    rows = result.set_index("group_key")
+    assert rows.loc["a", "test_note"] == FEWER_THAN_MIN_OBSERVATIONS  # rest = the 2 of b
+    assert rows.loc["b", "test_note"] == FEWER_THAN_MIN_OBSERVATIONS
+    assert rows.loc["z", "test_note"] == ONE_GROUP_ONLY
+    assert rows["n_group_samples"].to_dict() == {"a": 7, "b": 2, "z": 0}
+    assert rows["n_rest_samples"].to_dict() == {"a": 2, "b": 7, "z": 9}
+    stats = ["es", "nes", "nominal_p", "fdr_q", "fwer_p", "leading_edge_size"]
+    assert rows[stats].isna().all().all()
+    assert (rows["size"] == 20).all() and (rows["gene_set"] == "SET").all()
+    # with three labelled per class, the same call tests and leaves no note
+    labels.iloc[6] = "b"
+    tested = gsea_group_vs_rest(expr, labels, sets, design=design, **kw).set_index("group_key")
+    assert tested.loc[["a", "b"], "test_note"].isna().all()
+    assert tested.loc[["a", "b"], "nes"].notna().all()
+    assert tested.loc["z", "test_note"] == ONE_GROUP_ONLY
+
+
+def test_group_vs_rest_without_samples_gives_typed_zero_rows():
+    expr, labels, sets = _tiny()
+    design = GroupDesign(("a", "b"), ("A", "B"))
+    for frame, groups in ((expr.iloc[:, :0], labels.iloc[:0]),
+                          (expr, pd.Series(None, index=labels.index, dtype=object))):
+        result = gsea_group_vs_rest(frame, groups, sets, design=design, n_perm=5)
+        assert len(result) == 0
+        assert result.dtypes.astype(str).to_dict() == GROUP_VS_REST_DTYPES
 
 
 # --------------------------------------------------------------------------- bad input

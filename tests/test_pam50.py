@@ -14,10 +14,12 @@ from calcomics.methods.transcriptomics.pam50 import (
     PAM50_OUTPUT_COLUMNS,
     PAM50_SCALINGS,
     Pam50InputError,
+    er_balanced_subset,
     genefu_robust_scale,
     pam50_calls,
     pam50_centroids,
     r_quantile_type7,
+    r_sample,
     r_scale_columns,
     spearman_to_centroids,
 )
@@ -117,11 +119,12 @@ def test_row_shuffle_and_extra_genes_do_not_change_the_result(testdata, calls):
 
 def test_supplied_centring_medians(testdata, calls, expected):
     medians = testdata.median(axis=1, skipna=True)
+    supplied = pam50_calls(testdata, centring_medians=medians.sample(frac=1.0, random_state=2))
+    provenance = ["centring", "centring_reference_samples"]
     pd.testing.assert_frame_equal(
-        pam50_calls(testdata, centring_medians=medians.sample(frac=1.0, random_state=2)),
-        calls,
-        check_exact=True,
+        supplied.drop(columns=provenance), calls.drop(columns=provenance), check_exact=True
     )
+    assert (supplied["centring"] == "supplied_medians").all()
     # other medians (here from the first 40 samples only) must change the correlations
     other = testdata.iloc[:, :40].median(axis=1, skipna=True)
     moved = pam50_calls(testdata, centring_medians=other)
@@ -350,3 +353,90 @@ def test_bad_matrices_raise_clear_errors(testdata):
     constant_gene.loc["MIA"] = 1.5
     with pytest.raises(Pam50InputError, match=r"genes \['MIA'\] have equal 0.025 and 0.975"):
         pam50_calls(constant_gene, scaling="genefu_robust")
+
+
+# --------------------------------------------------------------------------- centring
+
+
+def test_r_sample_matches_r():
+    # R >= 3.6: set.seed(42); sample(10) and set.seed(123); sample(10)
+    np.testing.assert_array_equal(r_sample(10, 10, 42), [1, 5, 10, 8, 2, 4, 6, 9, 7, 3])
+    np.testing.assert_array_equal(r_sample(10, 10, 123), [3, 10, 2, 8, 6, 9, 1, 7, 5, 4])
+    assert len(set(r_sample(1000, 40, 118))) == 40
+    with pytest.raises(Pam50InputError, match="size 11"):
+        r_sample(10, 11, 1)
+
+
+def test_er_balanced_subset_keeps_the_smaller_class_and_draws_the_larger():
+    ids = [f"S{i:02d}" for i in range(20)]
+    status = pd.Series([True] * 14 + [False] * 6, index=ids, dtype=object)
+    status.iloc[0] = None  # unknown ER: never in the subset
+    subset = er_balanced_subset(status, seed=118)
+    negatives = ids[14:]
+    positives = [s for s in ids[1:14]]
+    assert subset[6:] == negatives
+    assert subset[:6] == [positives[i - 1] for i in r_sample(13, 6, 118)]
+    flipped = er_balanced_subset(~status.dropna().astype(bool), seed=118)
+    assert sorted(flipped) != sorted(subset) or len(flipped) == 12
+    with pytest.raises(Pam50InputError, match=r"hold 19 ER\+ and 0 ER-.*all-HR\+ cohort"):
+        er_balanced_subset(pd.Series(True, index=ids[1:], dtype=object))
+
+
+def test_er_balanced_centring_is_the_subsets_median(testdata):
+    er = pd.Series(
+        testdata.loc["ESR1"] > testdata.loc["ESR1"].median(), index=testdata.columns, dtype=object
+    )
+    er.iloc[:30] = True  # skew the cohort: more ER+ than ER-
+    subset = er_balanced_subset(er, seed=118)
+    calls = pam50_calls(testdata, centring="er_balanced", er_positive=er)
+    medians = testdata[subset].median(axis=1, skipna=True)
+    expected = pam50_calls(testdata, centring_medians=medians)
+    columns = [c for c in PAM50_OUTPUT_COLUMNS if not c.startswith("centring")]
+    pd.testing.assert_frame_equal(calls[columns], expected[columns], check_exact=True)
+    assert (calls["centring"] == "er_balanced").all()
+    assert (calls["centring_reference_samples"] == len(subset)).all()
+    assert (expected["centring"] == "supplied_medians").all()
+    cohort = pam50_calls(testdata)
+    assert (cohort["centring"] == "cohort_median").all()
+    assert (cohort["centring_reference_samples"] == testdata.shape[1]).all()
+    robust = pam50_calls(testdata, scaling="genefu_robust")
+    assert robust["centring"].isna().all() and robust["centring_reference_samples"].isna().all()
+    with pytest.raises(Pam50InputError, match="er_positive: needed"):
+        pam50_calls(testdata, centring="er_balanced")
+    with pytest.raises(Pam50InputError, match="only used with scaling='median_centre'"):
+        pam50_calls(testdata, scaling="genefu_robust", centring="er_balanced", er_positive=er)
+    with pytest.raises(Pam50InputError, match="centring: 'median'"):
+        pam50_calls(testdata, centring="median")
+
+
+def test_no_sample_gives_typed_zero_rows():
+    empty = pam50_calls(pd.DataFrame(index=pam50_centroids().index, columns=[], dtype=float))
+    assert len(empty) == 0 and tuple(empty.columns) == PAM50_OUTPUT_COLUMNS
+    assert empty["n_genes_used"].dtype == np.int64 and empty["cor_lum_a"].dtype == np.float64
+    assert str(empty["sample_id"].dtype) == "string"
+
+
+def test_tcga_er_balanced_centring_calls_hr_positive_tumours_luminal():
+    """Real TCGA tumours: centring a cohort skewed to ER+ on its own medians moves luminal
+    tumours out of the luminal classes; the ER-balanced median keeps them luminal."""
+    data = Path(__file__).parent / "data" / "tcga_brca"
+    counts = pd.read_csv(data / "expression_counts_er.tsv.gz", sep="\t", index_col=0)
+    labels = pd.read_csv(data / "expression_sample_labels_subset.tsv", sep="\t").set_index("sample")
+    log_cpm = np.log2(counts / counts.sum() * 1e6 + 1)
+    hr_pos = labels.index[(labels["ER"] == "Positive") & (labels["HER2"] == "Negative")]
+    assert len(hr_pos) == 25
+
+    def luminal(calls: pd.DataFrame) -> int:
+        subtypes = calls.set_index("sample_id").loc[hr_pos, "pam50_subtype"]
+        return int(subtypes.isin(["LumA", "LumB"]).sum())
+
+    # an all-HR+/HER2- cohort centred on itself: 13 of 25 luminal
+    assert luminal(pam50_calls(log_cpm[hr_pos])) == 13
+    # 30 ER+ and the first 10 ER- tumours: ER-balanced subset of 10 + 10
+    skewed = list(labels.index[labels["ER"] == "Positive"]) + list(
+        labels.index[labels["ER"] == "Negative"][:10])
+    er = (labels["ER"] == "Positive").reindex(skewed).astype(object)
+    balanced = pam50_calls(log_cpm[skewed], centring="er_balanced", er_positive=er)
+    assert (balanced["centring_reference_samples"] == 20).all()
+    assert luminal(balanced) == 23
+    assert luminal(pam50_calls(log_cpm[skewed])) == 17

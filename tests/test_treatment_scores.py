@@ -135,3 +135,20 @@ def test_endocrine_sensitivity_missing_gene_is_an_error():
     frame = pd.DataFrame({"P1": [5.0, 2.0, 3.0]}, index=["ESR1", "PGR", "BCL2"])
     with pytest.raises(ScoreInputError, match=r"\['SCUBE2'\]"):
         endocrine_sensitivity_score(frame)
+
+
+def test_treatment_scores_without_samples_are_typed_zero_rows():
+    from calcomics.methods.transcriptomics.treatment import (
+        TREATMENT_SCORE_DTYPES,
+        treatment_scores,
+    )
+
+    names = ["set_informative", "set_reference", "cdk46_sensitivity", "endocrine_sensitivity"]
+    panels = pd.DataFrame({
+        "gene_set": names, "member_order": 1, "symbol_used": ["ESR1", "PGR", "CCND1", "BCL2"],
+        "weight": 1.0,
+    })
+    log_expr = pd.DataFrame(index=["ESR1", "PGR", "CCND1", "BCL2"], columns=[], dtype=float)
+    out = treatment_scores(log_expr, panels)
+    assert len(out) == 0
+    assert out.dtypes.astype(str).to_dict() == TREATMENT_SCORE_DTYPES

@@ -1,5 +1,7 @@
 """GSEA (Broad GSEA desktop defaults, phenotype permutations) of each main group vs the rest."""
 
+import pandas as pd
+
 from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 from calcomics.warehouse.transcriptomic_inputs import expression_matrix, gene_sets_by_collection
 
@@ -29,5 +31,5 @@ def model(dbt, session):
         seed=int(dbt.config.get("gsea_seed")),
         design=design,
     )
-    result.insert(3, "collection", collection)
+    result.insert(3, "collection", pd.Series(collection, index=result.index, dtype="string"))
     return result

@@ -1,7 +1,12 @@
-"""PAM50 nearest-centroid calls (Spearman) with the scaling chosen by var pam50_scaling."""
+"""PAM50 nearest-centroid calls (Spearman) with the scaling of var pam50_scaling and the
+centring of var pam50_centring (ER status from er_ihc_pct >= 1 for the ER-balanced subset)."""
 
 from calcomics.warehouse.dbt_io import relation_to_pandas
-from calcomics.warehouse.transcriptomic_inputs import expression_matrix, pam50_input
+from calcomics.warehouse.transcriptomic_inputs import (
+    er_status,
+    expression_matrix,
+    pam50_input,
+)
 
 
 def model(dbt, session):
@@ -14,5 +19,15 @@ def model(dbt, session):
     panel = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter("gene_set = 'pam50'")
     )
+    patients = relation_to_pandas(
+        dbt.ref("int_patient_spine").filter("has_rnaseq").project("patient_id, er_ihc_pct")
+    )
     pam50_expression, centroids = pam50_input(expression, panel)
-    return pam50_calls(pam50_expression, centroids, scaling=dbt.config.get("pam50_scaling"))
+    return pam50_calls(
+        pam50_expression,
+        centroids,
+        scaling=dbt.config.get("pam50_scaling"),
+        centring=dbt.config.get("pam50_centring"),
+        er_positive=er_status(patients),
+        centring_seed=int(dbt.config.get("pam50_centring_seed")),
+    )

@@ -1,22 +1,38 @@
--- fct_gsea_group_vs_rest holds every main group with RNA-seq samples against the rest, for
--- the same gene sets, with the sample counts of the patient spine: a missing group or set,
--- or a count that is not the spine's, is a silent change of Figure 4E.
+-- fct_gsea_group_vs_rest holds every main group against the rest, for the same gene sets,
+-- with the sample counts of the patient spine: a missing group or set, or a count that is
+-- not the spine's, is a silent change of Figure 4E. A main group without RNA-seq samples is
+-- a row too (null statistics, test_note); without any RNA-seq sample in the main groups
+-- the mart has no gene set and no row.
 with patients as (
     select * from {{ ref('dim_patients') }}
+),
+
+comparison_groups as (
+    select * from {{ ref('dim_comparison_groups') }}
 ),
 
 gsea as (
     select * from {{ ref('fct_gsea_group_vs_rest') }}
 ),
 
-group_sizes as (
+rnaseq_counts as (
     select
         group_key,
-        count(*) as n_group_samples,
-        sum(count(*)) over () - count(*) as n_rest_samples
+        count(*) as n_samples
     from patients
     where is_main_analysis_group and has_rnaseq
     group by group_key
+),
+
+group_sizes as (
+    select
+        comparison_groups.group_key,
+        coalesce(rnaseq_counts.n_samples, 0) as n_group_samples,
+        sum(coalesce(rnaseq_counts.n_samples, 0)) over ()
+        - coalesce(rnaseq_counts.n_samples, 0) as n_rest_samples
+    from comparison_groups
+    left join rnaseq_counts on comparison_groups.group_key = rnaseq_counts.group_key
+    where comparison_groups.is_main_analysis_group
 ),
 
 gene_sets as (

@@ -71,6 +71,15 @@ def scores_to_long(
 PATHWAY_SCORE_COLUMNS: list[str] = [
     "sample_id", "collection", "gene_set", "method", "set_size", "score",
 ]
+PATHWAY_SCORE_DTYPES: dict[str, str] = {
+    "sample_id": "string", "collection": "string", "gene_set": "string",
+    "method": "string", "set_size": "int64", "score": "float64",
+}
+
+
+def empty_pathway_scores() -> pd.DataFrame:
+    """Zero rows with the column types of :func:`score_collections` (contracts hold)."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PATHWAY_SCORE_DTYPES.items()})
 
 
 def score_collections(
@@ -89,7 +98,7 @@ def score_collections(
 
     frames = []
     if expression.shape[1] == 0:
-        return pd.DataFrame(columns=PATHWAY_SCORE_COLUMNS)
+        return empty_pathway_scores()
     present = set(expression.index)
     for collection, sets in collections.items():
         low = int(size_limits.loc[collection, "min_size"])
@@ -101,8 +110,25 @@ def score_collections(
         frame["set_size"] = frame["gene_set"].map(sizes).astype("int64")
         frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=PATHWAY_SCORE_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[PATHWAY_SCORE_COLUMNS]
+        return empty_pathway_scores()
+    scores = pd.concat(frames, ignore_index=True)[PATHWAY_SCORE_COLUMNS]
+    return scores.astype(PATHWAY_SCORE_DTYPES)
+
+
+#: ASCO/CAP 2020: ER positive when >= 1 % of tumour nuclei stain.
+ER_POSITIVE_MIN_PCT = 1.0
+
+
+def er_status(patients: pd.DataFrame) -> pd.Series:
+    """ER status per patient from ``er_ihc_pct`` (ASCO/CAP: >= 1 % positive).
+
+    ``patients`` has columns patient_id and er_ihc_pct; a missing percentage gives a missing
+    status (object Series of True / False / None, index patient_id, sorted).
+    """
+    pct = pd.to_numeric(patients["er_ihc_pct"], errors="coerce").to_numpy(dtype=float)
+    status = np.where(np.isnan(pct), None, pct >= ER_POSITIVE_MIN_PCT)
+    out = pd.Series(status, index=patients["patient_id"].astype(str), dtype=object)
+    return out.sort_index()
 
 
 def pam50_input(

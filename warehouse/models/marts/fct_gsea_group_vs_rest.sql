@@ -26,7 +26,9 @@ final as (
         cast(gsea.leading_edge_size as integer) as leading_edge_size,
         gsea.leading_edge_genes,
         cast(gsea.n_perm as integer) as n_permutations,
-        cast(gsea.seed as bigint) as seed
+        cast(gsea.seed as bigint) as seed,
+        cast(gsea.test_note as varchar) as test_note,
+        '{{ var("expression_scale") }}' as expression_scale
     from gsea
     inner join comparison_groups on gsea.group_key = comparison_groups.group_key
 )

@@ -22,7 +22,8 @@ final as (
         cast(
             any_value(genes_used) filter (where score_name = 'endocrine_sensitivity_score')
             as integer
-        ) as endocrine_genes_used
+        ) as endocrine_genes_used,
+        '{{ var("expression_scale") }}' as expression_scale
     from scores
     group by sample_id
 )

@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from calcomics.design import GroupDesign
+from calcomics.methods.stats.notes import FEWER_THAN_MIN_OBSERVATIONS, ONE_GROUP_ONLY
 
 __all__ = [
     "METRICS",
@@ -481,12 +482,12 @@ def permutation_statistics(
 # --------------------------------------------------------------------------- inputs
 
 
-def _check_expr(expr: pd.DataFrame) -> np.ndarray:
+def _check_expr(expr: pd.DataFrame, min_samples: int = 2 * MIN_CLASS_SIZE) -> np.ndarray:
     if not isinstance(expr, pd.DataFrame):
         raise GseaInputError(f"expr: expected a genes x samples DataFrame, got {type(expr)}")
-    if expr.shape[0] < 2 or expr.shape[1] < 2 * MIN_CLASS_SIZE:
+    if expr.shape[0] < 2 or expr.shape[1] < min_samples:
         raise GseaInputError(
-            f"expr: needs >= 2 genes and >= {2 * MIN_CLASS_SIZE} samples, got {expr.shape}"
+            f"expr: needs >= 2 genes and >= {min_samples} samples, got {expr.shape}"
         )
     if expr.index.hasnans or expr.index.duplicated().any():
         bad = expr.index[expr.index.isna() | expr.index.duplicated()]
@@ -720,6 +721,35 @@ def _group_order(groups: pd.Series, design: GroupDesign | None) -> list:
     return [key for key in design.keys if key in present]
 
 
+#: Columns of :func:`gsea_group_vs_rest` and their types (also for zero rows).
+GROUP_VS_REST_DTYPES: dict[str, str] = {
+    "group_key": "string", "n_group_samples": "int64", "n_rest_samples": "int64",
+    "gene_set": "string", "size": "int64", "es": "float64", "nes": "float64",
+    "nominal_p": "float64", "fdr_q": "float64", "fwer_p": "float64",
+    "leading_edge_size": "Int64", "leading_edge_genes": "string",
+    "leading_edge_tags": "float64", "leading_edge_list": "float64",
+    "leading_edge_signal": "float64", "n_perm": "int64", "seed": "int64",
+    "test_note": "string",
+}
+
+
+def _untested_rows(
+    names: list[str], index: list[np.ndarray], n_perm: int, seed: int, note: str
+) -> pd.DataFrame:
+    """One row per gene set with every statistic missing and ``test_note`` saying why."""
+    n_sets = len(names)
+    missing = np.full(n_sets, np.nan)
+    return pd.DataFrame({
+        "gene_set": names, "size": np.array([len(i) for i in index], dtype=np.int64),
+        "es": missing, "nes": missing, "nominal_p": missing, "fdr_q": missing,
+        "fwer_p": missing, "leading_edge_size": pd.array([None] * n_sets, dtype="Int64"),
+        "leading_edge_genes": pd.array([None] * n_sets, dtype="string"),
+        "leading_edge_tags": missing, "leading_edge_list": missing,
+        "leading_edge_signal": missing, "n_perm": np.int64(n_perm), "seed": np.int64(seed),
+        "test_note": note,
+    })  # fmt: skip
+
+
 def gsea_group_vs_rest(
     expr: pd.DataFrame,
     groups: pd.Series,
@@ -731,12 +761,17 @@ def gsea_group_vs_rest(
 ) -> pd.DataFrame:
     """:func:`gsea_phenotype` of each group versus the rest, stacked.
 
-    Groups run in the ``design``'s display order (the design's keys present in ``groups``;
-    without a design, the labels sorted), each with the same ``seed``, so a group's result
-    does not depend on the other groups' order. The rest of a group is every other sample
-    with a label. The result gains leading columns ``group_key``, ``n_group_samples`` and
-    ``n_rest_samples``. Keyword arguments (``metric``, ``weight``, ``min_size``,
-    ``max_size``, ``fdr_method``) are passed on.
+    Groups run in the ``design``'s display order (every design group, also one without
+    samples; without a design, the labels present, sorted), each with the same ``seed``, so
+    a group's result does not depend on the other groups' order. The rest of a group is
+    every other sample with a label. The result gains leading columns ``group_key``,
+    ``n_group_samples`` and ``n_rest_samples`` and a last column ``test_note``: null when
+    the test ran; when the group or the rest has fewer than 3 samples (the phenotype
+    permutation minimum) the group gets one row per gene set with every statistic missing
+    and ``test_note`` :data:`~calcomics.methods.stats.notes.ONE_GROUP_ONLY` (one side empty)
+    or :data:`~calcomics.methods.stats.notes.FEWER_THAN_MIN_OBSERVATIONS`. No labelled sample
+    at all gives zero rows (typed as :data:`GROUP_VS_REST_DTYPES`). Keyword arguments
+    (``metric``, ``weight``, ``min_size``, ``max_size``, ``fdr_method``) are passed on.
     """
     unknown = set(kw) - {"metric", "weight", "min_size", "max_size", "fdr_method"}
     if unknown:
@@ -746,24 +781,38 @@ def gsea_group_vs_rest(
     min_size, max_size = kw.get("min_size", 15), kw.get("max_size", 500)
     fdr_method = kw.get("fdr_method", "desktop")
     _check_options(n_perm, seed, weight, min_size, max_size, metric, fdr_method)
-    values_all = _check_expr(expr)
+    empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in GROUP_VS_REST_DTYPES.items()})
+    if isinstance(expr, pd.DataFrame) and expr.shape[1] == 0:
+        return empty
+    values_all = _check_expr(expr, min_samples=1)
     aligned = _check_labels(expr, groups, "groups")
+    if aligned.isna().all():
+        return empty
     order = _group_order(aligned, design)
-    if len(order) < 2:
-        raise GseaInputError(f"groups: need at least two groups, got {order}")
+    if design is not None:
+        order = list(design.keys)
     names, index = _member_index(expr.index, gene_sets, min_size, max_size)
     known = aligned.notna().to_numpy()
     values = values_all[:, known]
+    labels = aligned[known].to_numpy()
     prepared = _prepare(values)
     frames = []
     for group in order:
-        _, is_pos = _binarise(aligned, group, "groups")
-        result = _run(
-            values, prepared, expr.index, is_pos, names, index,
-            int(n_perm), int(seed), metric, float(weight), fdr_method,
-        )  # fmt: skip
+        is_pos = labels == group
+        n_pos, n_rest = int(is_pos.sum()), int((~is_pos).sum())
+        if min(n_pos, n_rest) >= MIN_CLASS_SIZE:
+            result = _run(
+                values, prepared, expr.index, is_pos, names, index,
+                int(n_perm), int(seed), metric, float(weight), fdr_method,
+            )  # fmt: skip
+            result["test_note"] = None
+        else:
+            note = ONE_GROUP_ONLY if min(n_pos, n_rest) == 0 else FEWER_THAN_MIN_OBSERVATIONS
+            result = _untested_rows(names, index, int(n_perm), int(seed), note)
         result.insert(0, "group_key", group)
-        result.insert(1, "n_group_samples", np.int64(is_pos.sum()))
-        result.insert(2, "n_rest_samples", np.int64((~is_pos).sum()))
+        result.insert(1, "n_group_samples", np.int64(n_pos))
+        result.insert(2, "n_rest_samples", np.int64(n_rest))
         frames.append(result)
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)[list(GROUP_VS_REST_DTYPES)].astype(
+        GROUP_VS_REST_DTYPES
+    )

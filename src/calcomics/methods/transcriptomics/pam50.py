@@ -19,6 +19,17 @@ Two preprocessing modes (``scaling``), each matching one reference implementatio
     ``x' = ((x - q_0.025) / (q_0.975 - q_0.025) - 0.5) * 2`` with R type-7 quantiles
     (``na.rm = TRUE``), no clipping; centroids unscaled.
 
+Centring (``centring``, ``"median_centre"`` only): ``"cohort_median"`` centres every gene on the
+median of all samples (hoadley-lab ``medianCtr``); ``"er_balanced"`` centres on the median of an
+ER-balanced subset, the practice of the UNC group for ER-skewed cohorts (Parker 2009 trained on
+an ER-balanced set; Zhao et al. 2015, Breast Cancer Res 17:29; TCGA 2015 ILC PAM50 calls) as
+implemented by PCAPAM50 1.0.3 ``makeCalls.ihc`` (``R/functions_PCA-PAM50.R``): every sample of
+the smaller ER class, and as many samples of the larger class drawn without replacement by R
+``set.seed(seed); sample(n_larger, n_smaller)`` (reproduced exactly, R >= 3.6 "Rejection"
+sampling, :func:`r_sample`) from the larger class in sample order; per-gene median
+(``na.rm = TRUE``) over that subset. Samples with unknown ER status take no part in the subset
+(they are still classified). ``"supplied_medians"`` records medians given by the caller.
+
 Correlation (both modes): Spearman with average ranks over the genes that are present in the
 matrix and non-missing in the sample; ranks of both vectors are recomputed over those genes
 (R ``cor(method = "spearman", use = "pairwise.complete.obs")`` / ``use = "complete.obs"``).
@@ -43,6 +54,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from calcomics.methods.checks import numeric_matrix
+from calcomics.methods.survival.rng import RRandom
 from calcomics.reference import (
     CENTROID_COLUMNS,
     PAM50_SUBTYPES,
@@ -51,6 +63,13 @@ from calcomics.reference import (
 )
 
 PAM50_SCALINGS: tuple[str, ...] = ("median_centre", "genefu_robust")
+#: Values of var ``pam50_centring`` (how ``median_centre`` finds each gene's centre).
+PAM50_CENTRINGS: tuple[str, ...] = ("cohort_median", "er_balanced")
+#: PCAPAM50 ``makeCalls.ihc``'s default seed for drawing the ER-balanced subset.
+ER_BALANCED_SEED = 118
+#: Fewest samples of each ER class for an ER-balanced median (a median over fewer samples
+#: per class is dominated by single tumours).
+MIN_ER_BALANCED_PER_CLASS = 5
 # Reference centroid column order (genefu, hoadley-lab): decides ties (first maximum wins).
 PAM50_TIE_ORDER: tuple[str, ...] = ("Basal", "Her2", "LumA", "LumB", "Normal")
 PAM50_COR_COLUMNS: dict[str, str] = {
@@ -67,6 +86,8 @@ PAM50_OUTPUT_COLUMNS: tuple[str, ...] = (
     "confidence",
     "n_genes_used",
     "scaling",
+    "centring",
+    "centring_reference_samples",
 )
 # genefu pam50.robust: rescale.q = 0.05 -> quantiles q/2 and 1 - q/2.
 GENEFU_RESCALE_Q = 0.05
@@ -289,12 +310,111 @@ def _medians(centring_medians: pd.Series, genes: Sequence[str]) -> np.ndarray:
     return values
 
 
+def _r_unif_index(rng: RRandom, n: int) -> int:
+    """R ``R_unif_index(n)`` with ``sample.kind = "Rejection"`` (R >= 3.6): draw
+    ``ceil(log2(n))`` random bits, 16 per ``unif_rand()``, until the value is below ``n``."""
+    if n <= 0:
+        return 0
+    bits = int(np.ceil(np.log2(n)))
+    while True:
+        value = 0
+        for _ in range(0, bits + 1, 16):
+            value = 65536 * value + int(np.floor(rng.unif_rand(1)[0] * 65536))
+        value &= (1 << bits) - 1
+        if value < n:
+            return value
+
+
+def r_sample(n: int, size: int, seed: int) -> np.ndarray:
+    """R ``set.seed(seed); sample(n, size)`` (without replacement, R >= 3.6 defaults).
+
+    Returns 1-based positions, as R does. R's non-hash algorithm: positions 0..n-1 in a
+    pool; each draw takes the pool entry at ``R_unif_index(remaining)`` and moves the last
+    entry into its place.
+    """
+    if not 0 <= size <= n:
+        raise Pam50InputError(f"r_sample: size {size} must lie in 0..n ({n})")
+    rng = RRandom(seed)
+    pool = list(range(n))
+    out = np.empty(size, dtype=np.int64)
+    remaining = n
+    for i in range(size):
+        j = _r_unif_index(rng, remaining)
+        out[i] = pool[j] + 1
+        remaining -= 1
+        pool[j] = pool[remaining]
+    return out
+
+
+def er_balanced_subset(
+    er_positive: pd.Series,
+    seed: int = ER_BALANCED_SEED,
+    min_per_class: int = MIN_ER_BALANCED_PER_CLASS,
+) -> list[str]:
+    """Sample ids of an ER-balanced reference subset (PCAPAM50 ``makeCalls.ihc``).
+
+    Parameters
+    ----------
+    er_positive
+        ER status per sample (index sample id, in the order samples are drawn from):
+        True = ER+, False = ER-, missing = unknown (left out).
+    seed
+        R seed of the draw from the larger class.
+    min_per_class
+        Fewest samples of each ER class; fewer raises :class:`Pam50InputError`.
+
+    Returns
+    -------
+    Every sample of the smaller class and ``r_sample`` of the larger class (same number), in
+    the order positives then negatives.
+    """
+    if not isinstance(er_positive, pd.Series):
+        raise Pam50InputError(
+            f"er_positive: expected a pandas Series indexed by sample id, got "
+            f"{type(er_positive).__name__}"
+        )
+    known = er_positive.dropna()
+    if not known.map(lambda v: isinstance(v, (bool, np.bool_))).all():
+        raise Pam50InputError("er_positive: values must be True (ER+), False (ER-) or missing")
+    positive = [str(s) for s in known.index[known.to_numpy(dtype=bool)]]
+    negative = [str(s) for s in known.index[~known.to_numpy(dtype=bool)]]
+    if min(len(positive), len(negative)) < min_per_class:
+        raise Pam50InputError(
+            f"pam50_centring 'er_balanced': the RNA-seq samples with a known ER status hold "
+            f"{len(positive)} ER+ and {len(negative)} ER- (ER+ = er_ihc_pct >= 1); an "
+            f"ER-balanced median needs at least {min_per_class} of each. An all-HR+ cohort "
+            f"cannot be balanced from its own samples: add ER- reference tumours sequenced and "
+            f"processed like the cohort (clinical rows outside the analysis groups), or use "
+            f"pam50_centring 'cohort_median' (see docs/TRANSCRIPTOMICS.md, PAM50)"
+        )
+    size = min(len(positive), len(negative))
+    if len(negative) <= len(positive):
+        positive = [positive[i - 1] for i in r_sample(len(positive), size, seed)]
+    else:
+        negative = [negative[i - 1] for i in r_sample(len(negative), size, seed)]
+    return positive + negative
+
+
+def empty_pam50_calls() -> pd.DataFrame:
+    """The typed, zero-row result of :func:`pam50_calls` (an expression layer without samples)."""
+    dtypes = {
+        "sample_id": "string", "pam50_subtype": "string",
+        **{column: "float64" for column in PAM50_COR_COLUMNS.values()},
+        "confidence": "float64", "n_genes_used": "int64", "scaling": "string",
+        "centring": "string", "centring_reference_samples": "Int64",
+    }  # fmt: skip
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in PAM50_OUTPUT_COLUMNS})
+
+
 def pam50_calls(
     log_expr: pd.DataFrame,
     centroids: pd.DataFrame | None = None,
     scaling: str = "median_centre",
     include_normal: bool = True,
     centring_medians: pd.Series | None = None,
+    centring: str = "cohort_median",
+    er_positive: pd.Series | None = None,
+    centring_seed: int = ER_BALANCED_SEED,
 ) -> pd.DataFrame:
     """PAM50 subtype of every sample of a genes x samples log2 expression matrix.
 
@@ -314,34 +434,60 @@ def pam50_calls(
         Whether the Normal centroid takes part in the call (its correlation is always reported).
     centring_medians
         Per-gene medians (Series indexed by gene symbol) to centre on instead of the cohort's
-        own, e.g. from an ER-balanced reference set; only with ``"median_centre"``.
+        own, e.g. from an external reference set; only with ``"median_centre"`` and
+        ``centring="cohort_median"`` (recorded as ``"supplied_medians"``).
+    centring
+        ``"cohort_median"`` or ``"er_balanced"`` (see the module docstring); only with
+        ``"median_centre"``.
+    er_positive
+        ER status per sample (True/False/missing, index sample id) for ``"er_balanced"``.
+    centring_seed
+        R seed of the ER-balanced draw.
 
     Returns
     -------
     One row per sample (input column order): ``sample_id``, ``pam50_subtype`` (LumA, LumB,
     Her2, Basal, Normal), ``cor_lum_a``, ``cor_lum_b``, ``cor_her2``, ``cor_basal``,
     ``cor_normal`` (Spearman), ``confidence``, ``n_genes_used`` (non-missing PAM50 genes of the
-    sample), ``scaling``.
+    sample), ``scaling``, ``centring`` (``cohort_median``, ``er_balanced``,
+    ``supplied_medians``; missing with ``genefu_robust``) and ``centring_reference_samples``
+    (samples the medians came from; missing for supplied medians and ``genefu_robust``).
+    A matrix without sample columns gives the typed zero-row frame.
     """
     if scaling not in PAM50_SCALINGS:
         raise Pam50InputError(f"scaling: {scaling!r} is not one of {list(PAM50_SCALINGS)}")
-    if centring_medians is not None and scaling != "median_centre":
+    if centring not in PAM50_CENTRINGS:
+        raise Pam50InputError(f"centring: {centring!r} is not one of {list(PAM50_CENTRINGS)}")
+    if scaling != "median_centre" and centring_medians is not None:
         raise Pam50InputError(
             f"centring_medians: only used with scaling='median_centre', not {scaling!r}"
         )
+    if scaling != "median_centre" and centring != "cohort_median":
+        raise Pam50InputError(
+            f"centring {centring!r}: only used with scaling='median_centre', not {scaling!r}"
+        )
+    if centring_medians is not None and centring != "cohort_median":
+        raise Pam50InputError("centring_medians: give medians or centring='er_balanced', not both")
+    if centring == "er_balanced" and er_positive is None:
+        raise Pam50InputError("er_positive: needed for centring='er_balanced'")
     cents = _check_centroids(centroids)
+    if isinstance(log_expr, pd.DataFrame) and log_expr.shape[1] == 0:
+        return empty_pam50_calls()
     expr, _absent = _select_genes(log_expr, cents.index)
+    reference_samples: int | None = None
+    reference = list(expr.columns)
+    if scaling == "median_centre" and centring_medians is None:
+        if centring == "er_balanced":
+            status = er_positive.reindex([s for s in expr.columns if s in er_positive.index])
+            reference = er_balanced_subset(status, seed=centring_seed)
+        reference_samples = len(reference)
     genes = list(expr.index)
     cent = cents.loc[genes]
     values = expr.to_numpy()
 
     if scaling == "median_centre":
         if centring_medians is None:
-            with np.errstate(invalid="ignore"):
-                all_missing = np.isnan(values).all(axis=1)
-                centres = np.full(len(genes), np.nan)
-                if (~all_missing).any():
-                    centres[~all_missing] = np.nanmedian(values[~all_missing], axis=1)
+            centres = _nan_medians(expr[reference].to_numpy())
         else:
             centres = _medians(centring_medians, genes)
         unscaled = values - centres[:, None]
@@ -392,4 +538,24 @@ def pam50_calls(
     out["confidence"] = confidence
     out["n_genes_used"] = n_used.astype(np.int64)
     out["scaling"] = scaling
+    if scaling != "median_centre":
+        label = None
+    elif reference_samples is None:
+        label = "supplied_medians"
+    else:
+        label = centring
+    out["centring"] = pd.Series([label] * len(out), dtype="string")
+    out["centring_reference_samples"] = pd.Series(
+        [reference_samples] * len(out), dtype="Int64"
+    )
     return out[list(PAM50_OUTPUT_COLUMNS)]
+
+
+def _nan_medians(values: np.ndarray) -> np.ndarray:
+    """Row medians ignoring NaN (R ``rowMedians(na.rm = TRUE)``); all-missing rows NaN."""
+    centres = np.full(values.shape[0], np.nan)
+    some = ~np.isnan(values).all(axis=1)
+    if some.any():
+        with np.errstate(invalid="ignore"):
+            centres[some] = np.nanmedian(values[some], axis=1)
+    return centres

@@ -25,6 +25,11 @@ from calcomics.methods.transcriptomics.scores import set_index
 TREATMENT_SCORE_COLUMNS: list[str] = [
     "sample_id", "score_name", "score", "genes_listed", "genes_used", "method",
 ]
+#: Column types of the result, also when it has no rows (no sample columns).
+TREATMENT_SCORE_DTYPES: dict[str, str] = {
+    "sample_id": "string", "score_name": "string", "score": "float64",
+    "genes_listed": "int64", "genes_used": "int64", "method": "string",
+}
 
 
 def _panel(panels: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -57,8 +62,11 @@ def treatment_scores(log_expr: pd.DataFrame, panels: pd.DataFrame) -> pd.DataFra
 
     ``log_expr`` is genes x samples (log2 scale); ``panels`` the resolved panel members
     (gene_set, member_order, symbol_used, weight) of ``int_gene_list_members_resolved``.
+    Columns typed as :data:`TREATMENT_SCORE_DTYPES`; no sample column gives zero rows.
     """
     samples = pd.Index(log_expr.columns, name="sample_id")
+    if len(samples) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in TREATMENT_SCORE_DTYPES.items()})
     frames = []
 
     informative = _panel(panels, "set_informative")
@@ -89,4 +97,5 @@ def treatment_scores(log_expr: pd.DataFrame, panels: pd.DataFrame) -> pd.DataFra
                                  found["weight"].tolist()) if len(found) else np.nan)
     frames.append(_frame(samples, "endocrine_sensitivity_score", score, len(endocrine),
                          len(found), "weighted mean (0.8 ESR1, 1.2 PGR, BCL2, SCUBE2)"))
-    return pd.concat(frames, ignore_index=True)[TREATMENT_SCORE_COLUMNS]
+    out = pd.concat(frames, ignore_index=True)[TREATMENT_SCORE_COLUMNS]
+    return out.astype(TREATMENT_SCORE_DTYPES)
