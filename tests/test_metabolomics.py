@@ -15,8 +15,11 @@ from calcomics.commands.network import network_from_warehouse, write_network
 from calcomics.design import GroupDesign
 from calcomics.methods.metabolomics import (
     DIFFERENTIAL_COLUMNS,
+    DIFFERENTIAL_DTYPES,
     EDGE_COLUMNS,
+    EDGE_DTYPES,
     NODE_COLUMNS,
+    NODE_DTYPES,
     MetaboliteDataError,
     differential_abundance,
     spearman_matrix,
@@ -25,6 +28,12 @@ from calcomics.methods.metabolomics import (
     validate_abundance_matrix,
 )
 from calcomics.methods.stats import p_adjust, wilcoxon_rank_sum
+from calcomics.methods.stats.notes import (
+    ALL_VALUES_EQUAL,
+    FEWER_THAN_MIN_OBSERVATIONS,
+    NO_VALUES,
+    ONE_GROUP_ONLY,
+)
 from calcomics.synth.metabolomics import PROGRAM_DIRECTIONS, feature_catalogue
 
 
@@ -125,22 +134,30 @@ def test_differential_abundance_matches_scalar_tests():
     high = result[result["group_key"] == "high_suspicion"].set_index("feature_id")
     assert (high.loc["F00":"F04", "log2_fold_change"] > 2).all()
     assert (high.loc["F00":"F04", "fdr"] < 0.05).all()
-    assert result.attrs == {"ignored_samples": [], "skipped_groups": {}}
+    assert result.attrs == {"ignored_samples": []}
+    assert result["test_note"].isna().all()
 
 
-def test_differential_abundance_reports_ignored_samples_and_skipped_groups():
+def test_differential_abundance_reports_ignored_samples_and_tests_single_samples_as_r():
     abundance = _matrix(np.arange(1, 13, dtype=float).reshape(2, 6)).astype(float)
     groups = pd.Series(["negative", "negative", "negative", "high_suspicion", "probably_benign"],
                        index=["S1", "S2", "S3", "S4", "S5"])  # S6 has no label
     result = differential_abundance(abundance, groups, CALCIFICATION, log2_transform=False)
     assert result.attrs["ignored_samples"] == ["S6"]
-    assert result.attrs["skipped_groups"] == {
-        "probably_benign": "only 1 sample(s) in the group (need >= 2)",
-        "high_suspicion": "only 1 sample(s) in the group (need >= 2)",
-    }
-    assert result["group_key"].unique().tolist() == ["negative"]
-    assert result["n_group"].tolist() == [3, 3] and result["n_rest"].tolist() == [2, 2]
-    assert result["log2_fold_change"].tolist() == [-2.5, -2.5]  # mean(1, 2, 3) - mean(4, 5)
+    assert result["group_key"].unique().tolist() == list(CALCIFICATION.keys)
+    assert result["test_note"].isna().all()
+    negative = result[result["group_key"] == "negative"]
+    assert negative["n_group"].tolist() == [3, 3] and negative["n_rest"].tolist() == [2, 2]
+    assert negative["log2_fold_change"].tolist() == [-2.5, -2.5]  # mean(1, 2, 3) - mean(4, 5)
+    # one sample against four: R's wilcox.test still tests (exact): W and p as scipy's
+    for group, sample in (("probably_benign", 4), ("high_suspicion", 3)):
+        row = result[result["group_key"] == group].iloc[0]
+        values = np.arange(1, 6, dtype=float)
+        rest = np.delete(values, sample)
+        expected = stats.mannwhitneyu(values[[sample]], rest, method="exact")
+        assert (row["n_group"], row["n_rest"]) == (1, 4)
+        assert row["w_statistic"] == expected.statistic
+        assert row["p_value"] == pytest.approx(expected.pvalue, rel=1e-12)
     unlabelled = groups.astype(object)
     unlabelled["S2"] = None
     with pytest.raises(MetaboliteDataError,
@@ -152,6 +169,51 @@ def test_differential_abundance_reports_ignored_samples_and_skipped_groups():
         differential_abundance(abundance, groups, _design("negative", "probably_benign"))
     with pytest.raises(MetaboliteDataError, match="design: expected a calcomics.design"):
         differential_abundance(abundance, groups, ["negative"])
+
+
+def test_differential_abundance_group_without_samples_is_a_row_with_a_note():
+    rng = np.random.default_rng(5)
+    samples = [f"S{j}" for j in range(10)]
+    raw = np.exp2(rng.normal(8, 1, size=(3, 10)))
+    raw[2] = 7.0  # every value equal
+    groups = pd.Series(["negative"] * 6 + ["high_suspicion"] * 4, index=samples)
+    result = differential_abundance(pd.DataFrame(raw, index=["F1", "F2", "F3"],
+                                                 columns=samples), groups, CALCIFICATION)
+    assert tuple(result.columns) == DIFFERENTIAL_COLUMNS
+    assert result.dtypes.astype(str).to_dict() == DIFFERENTIAL_DTYPES
+    benign = result[result["group_key"] == "probably_benign"]
+    assert len(benign) == 3 and (benign["test_note"] == ONE_GROUP_ONLY).all()
+    assert (benign["n_group"] == 0).all() and (benign["n_rest"] == 10).all()
+    assert benign[["mean_log2_group", "log2_fold_change", "w_statistic", "p_value",
+                   "fdr"]].isna().all().all()
+    assert benign["test_method"].isna().all() and benign["mean_log2_rest"].notna().all()
+    tested = result[result["group_key"] == "negative"].set_index("feature_id")
+    assert tested.loc[["F1", "F2"], "test_note"].isna().all()
+    assert tested.loc["F3", "test_note"] == ALL_VALUES_EQUAL
+    assert np.isnan(tested.loc["F3", "p_value"]) and np.isnan(tested.loc["F3", "fdr"])
+    # BH over the two tested features only (R p.adjust ignores NA)
+    np.testing.assert_array_equal(tested.loc[["F1", "F2"], "fdr"],
+                                  p_adjust(tested.loc[["F1", "F2"], "p_value"].to_numpy(),
+                                           "BH"))
+
+
+def test_differential_abundance_without_samples_or_features():
+    no_samples = pd.DataFrame(index=pd.Index(["F1", "F2"], name="feature_id"))
+    result = differential_abundance(no_samples, pd.Series(dtype=object), CALCIFICATION)
+    assert len(result) == 6 and (result["test_note"] == NO_VALUES).all()
+    assert result["p_value"].isna().all() and (result["n_group"] == 0).all()
+    assert result.dtypes.astype(str).to_dict() == DIFFERENTIAL_DTYPES
+    no_features = pd.DataFrame(columns=["S1", "S2", "S3"], dtype=float)
+    groups = pd.Series(["negative", "negative", "high_suspicion"], index=["S1", "S2", "S3"])
+    empty = differential_abundance(no_features, groups, CALCIFICATION)
+    assert empty.empty and empty.dtypes.astype(str).to_dict() == DIFFERENTIAL_DTYPES
+    two = differential_abundance(_matrix([[1.0, 2.0]]).astype(float),
+                                 pd.Series(["negative", "high_suspicion"], index=["S1", "S2"]),
+                                 CALCIFICATION)
+    notes = two.set_index("group_key")["test_note"].to_dict()
+    assert notes == {"negative": FEWER_THAN_MIN_OBSERVATIONS,
+                     "probably_benign": ONE_GROUP_ONLY,
+                     "high_suspicion": FEWER_THAN_MIN_OBSERVATIONS}
 
 
 def test_differential_abundance_follows_the_design_order_for_any_grouping():
@@ -288,6 +350,32 @@ def test_k_core_pruning_removes_the_pendant_node():
     assert "P" not in set(pruned["feature_id"])
     core4, _ = spearman_network(matrix, min_core=4)
     assert core4["feature_id"].tolist() == ["A1", "A2", "A3", "A4", "A5"]
+
+
+def test_network_without_passing_pairs_is_empty_and_typed():
+    nodes, edges = spearman_network(_block_matrix(), rho_min=0.99)
+    assert nodes.empty and edges.empty
+    assert nodes.dtypes.astype(str).to_dict() == NODE_DTYPES
+    assert edges.dtypes.astype(str).to_dict() == EDGE_DTYPES
+    assert nodes.attrs["network_summary"] == {
+        "n_features": 12, "n_samples": 200, "n_pairs_tested": 66,
+        "n_edges_before_pruning": 0, "n_nodes_before_pruning": 0,
+        "n_nodes": 0, "n_edges": 0, "n_communities": 0,
+    }
+
+
+@pytest.mark.parametrize(("features", "samples"), [(0, 0), (5, 0), (0, 4), (5, 2), (1, 10)])
+def test_network_with_nothing_to_correlate_is_empty(features, samples):
+    """An absent polar layer (header-only: no feature, no sample) or too few samples."""
+    matrix = pd.DataFrame(np.ones((features, samples)),
+                          index=[f"F{i}" for i in range(features)],
+                          columns=[f"S{j}" for j in range(samples)])
+    nodes, edges = spearman_network(matrix)
+    assert nodes.empty and edges.empty
+    assert edges.dtypes.astype(str).to_dict() == EDGE_DTYPES
+    summary = edges.attrs["network_summary"]
+    assert (summary["n_features"], summary["n_samples"]) == (features, samples)
+    assert summary["n_pairs_tested"] == 0
 
 
 def test_network_thresholds_and_arguments():

@@ -24,12 +24,22 @@ import pandas as pd
 from scipy import stats
 
 from calcomics.design.groupings import GroupDesign
+from calcomics.methods.stats.notes import (
+    ALL_VALUES_EQUAL,
+    FEWER_THAN_MIN_OBSERVATIONS,
+    MIN_OBSERVATIONS,
+    NO_VALUES,
+    ONE_GROUP_ONLY,
+)
 from calcomics.methods.stats.rank_tests import p_adjust, wilcoxon_rank_sum_rows
 
 __all__ = [
     "DIFFERENTIAL_COLUMNS",
+    "DIFFERENTIAL_DTYPES",
     "EDGE_COLUMNS",
+    "EDGE_DTYPES",
     "NODE_COLUMNS",
+    "NODE_DTYPES",
     "MetaboliteDataError",
     "differential_abundance",
     "spearman_network",
@@ -48,7 +58,15 @@ DIFFERENTIAL_COLUMNS: tuple[str, ...] = (
     "p_value",
     "test_method",
     "fdr",
+    "test_note",
 )
+#: dtypes of :func:`differential_abundance` (typed also when empty or all-null).
+DIFFERENTIAL_DTYPES: dict[str, str] = {
+    "feature_id": "string", "group_key": "string", "n_group": "int64", "n_rest": "int64",
+    "mean_log2_group": "float64", "mean_log2_rest": "float64", "log2_fold_change": "float64",
+    "w_statistic": "float64", "p_value": "float64", "test_method": "string",
+    "fdr": "float64", "test_note": "string",
+}
 NODE_COLUMNS: tuple[str, ...] = (
     "feature_id",
     "degree",
@@ -63,6 +81,17 @@ EDGE_COLUMNS: tuple[str, ...] = (
     "p_value",
     "fdr",
 )
+#: dtypes of the node and edge tables (typed also when the network is empty).
+NODE_DTYPES: dict[str, str] = {
+    "feature_id": "string", "degree": "int64", "core_number": "int64", "community": "int64",
+    "weighted_degree": "float64",
+}
+EDGE_DTYPES: dict[str, str] = {
+    "source_feature_id": "string", "target_feature_id": "string", "spearman_rho": "float64",
+    "p_value": "float64", "fdr": "float64",
+}
+#: The Spearman test needs at least this many samples (t with n - 2 > 0 df).
+MIN_SPEARMAN_SAMPLES = 3
 NODES_TABLE = "fct_metabolite_network_nodes"
 EDGES_TABLE = "fct_metabolite_network_edges"
 NETWORK_FORMATS: tuple[str, ...] = ("gexf", "graphml")
@@ -166,9 +195,20 @@ def validate_abundance_matrix(matrix: pd.DataFrame, source: str) -> pd.DataFrame
 
 
 def _log_values(
-    abundance: pd.DataFrame, log2_transform: bool, pseudocount: float, source: str
+    abundance: pd.DataFrame,
+    log2_transform: bool,
+    pseudocount: float,
+    source: str,
+    allow_empty: bool = False,
 ) -> pd.DataFrame:
-    """Validated matrix, ``log2(x + pseudocount)`` when asked."""
+    """Validated matrix, ``log2(x + pseudocount)`` when asked.
+
+    With ``allow_empty`` a matrix without features or without samples (an absent layer) is
+    returned as an empty float matrix of the same shape instead of an error.
+    """
+    if allow_empty and isinstance(abundance, pd.DataFrame) and 0 in abundance.shape:
+        return pd.DataFrame(np.empty(abundance.shape), index=abundance.index,
+                            columns=abundance.columns)
     checked = validate_abundance_matrix(abundance, source)
     if not log2_transform:
         return checked
@@ -187,6 +227,68 @@ def _log_values(
 # --------------------------------------------------------------------------- differential
 
 
+def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with exactly the columns of ``dtypes``, in order, cast to them."""
+    return frame.reindex(columns=list(dtypes)).astype(dtypes)
+
+
+def _empty(dtypes: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
+
+
+def untested_note(n_group: int, n_rest: int) -> str | None:
+    """Why a group-vs-rest comparison is not tested, or None when it is.
+
+    No sample at all (``NO_VALUES``); the group or the rest without samples
+    (``ONE_GROUP_ONLY``; R ``wilcox.test`` stops: "not enough 'x' / 'y' observations");
+    fewer than ``MIN_OBSERVATIONS`` samples in all (``FEWER_THAN_MIN_OBSERVATIONS``).
+    """
+    if n_group + n_rest == 0:
+        return NO_VALUES
+    if n_group == 0 or n_rest == 0:
+        return ONE_GROUP_ONLY
+    if n_group + n_rest < MIN_OBSERVATIONS:
+        return FEWER_THAN_MIN_OBSERVATIONS
+    return None
+
+
+def _row_means(matrix: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Row means over the selected columns; NaN when none is selected."""
+    if not columns.any():
+        return np.full(matrix.shape[0], np.nan)
+    return matrix[:, columns].mean(axis=1)
+
+
+def _group_rows(
+    matrix: np.ndarray, features: np.ndarray, group: str, in_group: np.ndarray
+) -> pd.DataFrame:
+    """One group's rows: the rank-sum test of every feature, or null p and a note."""
+    n_group, n_rest = int(in_group.sum()), int((~in_group).sum())
+    n_features = len(features)
+    mean_group, mean_rest = _row_means(matrix, in_group), _row_means(matrix, ~in_group)
+    note = untested_note(n_group, n_rest)
+    if note is None:
+        statistic, p_value, method = wilcoxon_rank_sum_rows(matrix, in_group)
+        notes = np.where(np.isnan(p_value), ALL_VALUES_EQUAL, None)
+    else:
+        statistic, p_value = np.full(n_features, np.nan), np.full(n_features, np.nan)
+        method, notes = np.full(n_features, None), np.full(n_features, note)
+    return pd.DataFrame({
+        "feature_id": features,
+        "group_key": group,
+        "n_group": n_group,
+        "n_rest": n_rest,
+        "mean_log2_group": mean_group,
+        "mean_log2_rest": mean_rest,
+        "log2_fold_change": mean_group - mean_rest,
+        "w_statistic": statistic,
+        "p_value": p_value,
+        "test_method": method,
+        "fdr": p_adjust(p_value, "BH"),
+        "test_note": notes,
+    })
+
+
 def differential_abundance(
     abundance: pd.DataFrame,
     groups: pd.Series,
@@ -202,17 +304,21 @@ def differential_abundance(
     groups (keys, in display order).  Samples of the matrix missing from ``groups`` are left
     out and listed in ``result.attrs["ignored_samples"]``; a sample of the matrix with a null
     label, or with a key that is not a main group of ``design``, is an error (leave samples
-    outside the main analysis out of ``groups``).  For every main group with at least two
-    samples and at least two samples in the other main groups (the rest): ``n_group``/
-    ``n_rest``, the means of the (log) values, ``log2_fold_change = mean_log2_group -
-    mean_log2_rest``, ``w_statistic`` as R reports for ``wilcox.test(x[group], x[rest])`` (R's
-    formula interface gives the same p-value), the p-value with R's choice of exact / normal
-    approximation (``test_method``; see
-    :func:`calcomics.methods.stats.rank_tests.wilcoxon_rank_sum_rows`) and ``fdr`` = R
-    ``p.adjust(p, "BH")`` over the features of that group's comparison (NaN p-values of
-    all-tied features stay NaN and are not counted).  Other groups are skipped and listed with
-    the reason in ``result.attrs["skipped_groups"]``.  Rows: groups in ``design`` order,
-    features in matrix order; columns :data:`DIFFERENTIAL_COLUMNS`.
+    outside the main analysis out of ``groups``).
+
+    Every main group gets a row per feature: ``n_group``/``n_rest``, the means of the (log)
+    values, ``log2_fold_change = mean_log2_group - mean_log2_rest``, ``w_statistic`` as R
+    reports for ``wilcox.test(x[group], x[rest])`` (R's formula interface gives the same
+    p-value), the p-value with R's choice of exact / normal approximation (``test_method``;
+    see :func:`calcomics.methods.stats.rank_tests.wilcoxon_rank_sum_rows`) and ``fdr`` = R
+    ``p.adjust(p, "BH")`` over the features of that group's comparison (null p-values are
+    not counted, as R does with NA).  A comparison that cannot be tested (no sample, the
+    group or the rest without samples, fewer than 3 samples; :func:`untested_note`) has null
+    statistic, p and FDR and a ``test_note``; a feature whose values are all equal has null
+    p with ``ALL_VALUES_EQUAL`` (R returns NaN).  A matrix without samples gives every
+    group's rows with ``NO_VALUES``; a matrix without features gives an empty frame.  Rows:
+    groups in ``design`` order, features in matrix order; columns and dtypes
+    :data:`DIFFERENTIAL_DTYPES`.
     """
     if not isinstance(groups, pd.Series):
         raise MetaboliteDataError(
@@ -226,7 +332,8 @@ def differential_abundance(
     if groups.index.has_duplicates:
         dup = groups.index[groups.index.duplicated()][0]
         raise MetaboliteDataError(f"groups: sample {dup!r} appears more than once")
-    values = _log_values(abundance, log2_transform, pseudocount, "abundance")
+    values = _log_values(abundance, log2_transform, pseudocount, "abundance",
+                         allow_empty=True)
     known = values.columns.isin(groups.index)
     ignored = [str(s) for s in values.columns[~known]]
     values = values.loc[:, known]
@@ -244,43 +351,17 @@ def differential_abundance(
             f"groups: sample {sample!r} has group {labels[sample]!r}, which is not a main "
             f"group of the design (main groups: {', '.join(design.keys)})"
         )
-    matrix = values.to_numpy()
+    matrix = values.to_numpy(dtype=float)
     label_values = labels.to_numpy()
-    frames = []
-    skipped: dict[str, str] = {}
-    for group in design.keys:
-        in_group = label_values == group
-        n_group, n_rest = int(in_group.sum()), int((~in_group).sum())
-        if n_group < 2:
-            skipped[group] = f"only {n_group} sample(s) in the group (need >= 2)"
-            continue
-        if n_rest < 2:
-            skipped[group] = f"only {n_rest} other sample(s) (need >= 2)"
-            continue
-        statistic, p_value, method = wilcoxon_rank_sum_rows(matrix, in_group)
-        mean_group = matrix[:, in_group].mean(axis=1)
-        mean_rest = matrix[:, ~in_group].mean(axis=1)
-        frames.append(
-            pd.DataFrame({
-                "feature_id": values.index.to_numpy(),
-                "group_key": group,
-                "n_group": n_group,
-                "n_rest": n_rest,
-                "mean_log2_group": mean_group,
-                "mean_log2_rest": mean_rest,
-                "log2_fold_change": mean_group - mean_rest,
-                "w_statistic": statistic,
-                "p_value": p_value,
-                "test_method": method,
-                "fdr": p_adjust(p_value, "BH"),
-            })
-        )
-    if frames:
-        result = pd.concat(frames, ignore_index=True)
+    features = np.array([str(f) for f in values.index], dtype=object)
+    frames = [
+        _group_rows(matrix, features, group, label_values == group) for group in design.keys
+    ]
+    if len(features):
+        result = _typed(pd.concat(frames, ignore_index=True), DIFFERENTIAL_DTYPES)
     else:
-        result = pd.DataFrame({c: pd.Series(dtype=object) for c in DIFFERENTIAL_COLUMNS})
+        result = _empty(DIFFERENTIAL_DTYPES)
     result.attrs["ignored_samples"] = ignored
-    result.attrs["skipped_groups"] = skipped
     return result
 
 
@@ -346,19 +427,51 @@ def network_nodes(edges: pd.DataFrame, community_seed: int = 0) -> pd.DataFrame:
     ``edges``. The core numbers equal those in the unpruned network: removing the nodes of a
     k-core's complement leaves the core decomposition of the k-core unchanged, so the nodes
     can be rebuilt from the stored edges alone (the warehouse computes the correlations once).
+    No edges give an empty node table (dtypes :data:`NODE_DTYPES`).
     """
     graph = _edge_graph(edges)
     kept = sorted(graph.nodes)
     core = nx.core_number(graph) if kept else {}
     communities = _community_ids(graph, community_seed)
-    return pd.DataFrame({
+    return _typed(pd.DataFrame({
         "feature_id": pd.Series(kept, dtype=object),
         "degree": np.array([graph.degree(n) for n in kept], dtype=np.int64),
         "core_number": np.array([core[n] for n in kept], dtype=np.int64),
         "community": np.array([communities[n] for n in kept], dtype=np.int64),
         "weighted_degree": np.array([graph.degree(n, weight="weight") for n in kept],
                                     dtype=float),
+    }), NODE_DTYPES)
+
+
+def _passing_pairs(
+    values: pd.DataFrame, rho_min: float, fdr_max: float
+) -> tuple[pd.DataFrame, int]:
+    """Feature pairs with rho > ``rho_min`` and BH FDR < ``fdr_max``, and the pairs tested.
+
+    Fewer than :data:`MIN_SPEARMAN_SAMPLES` samples or fewer than 2 features: nothing is
+    tested and no pair passes.
+    """
+    n_features, n_samples = values.shape
+    if n_samples < MIN_SPEARMAN_SAMPLES or n_features < 2:
+        return _empty(EDGE_DTYPES), 0
+    ids = np.array([str(f) for f in values.index], dtype=object)
+    order = np.argsort(ids, kind="stable")  # sorted ids: source < target in the upper triangle
+    ids = ids[order]
+    rho = spearman_matrix(values.to_numpy()[order])
+    upper_i, upper_j = np.triu_indices(n_features, k=1)
+    pair_rho = rho[upper_i, upper_j]
+    pair_p = spearman_p_values(pair_rho, n_samples)
+    pair_fdr = p_adjust(pair_p, "BH")
+    with np.errstate(invalid="ignore"):
+        keep = (pair_rho > rho_min) & (pair_fdr < fdr_max)
+    edges = pd.DataFrame({
+        "source_feature_id": ids[upper_i[keep]],
+        "target_feature_id": ids[upper_j[keep]],
+        "spearman_rho": pair_rho[keep],
+        "p_value": pair_p[keep],
+        "fdr": pair_fdr[keep],
     })
+    return _typed(edges, EDGE_DTYPES), int(np.count_nonzero(~np.isnan(pair_p)))
 
 
 def spearman_network(
@@ -390,7 +503,12 @@ def spearman_network(
 
     Returns ``(nodes, edges)``: nodes (:data:`NODE_COLUMNS`, sorted by feature id) and edges
     of the pruned network (:data:`EDGE_COLUMNS`, ``source_feature_id < target_feature_id``,
-    sorted).  ``nodes.attrs["network_summary"]`` (also on ``edges.attrs``) holds the counts:
+    sorted), typed as :data:`NODE_DTYPES` / :data:`EDGE_DTYPES`.  Nodes are the features
+    with an edge in the pruned network, so when no pair passes the thresholds (or none
+    survives the k-core) both tables are empty; so they are when there is nothing to
+    correlate (fewer than 2 features or fewer than 3 samples, e.g. an absent polar layer:
+    ``n_pairs_tested = 0``).  ``nodes.attrs["network_summary"]`` (also on ``edges.attrs``)
+    holds the counts:
     ``n_features``, ``n_samples``, ``n_pairs_tested``, ``n_edges_before_pruning``,
     ``n_nodes_before_pruning`` (features with at least one edge), ``n_nodes``, ``n_edges``,
     ``n_communities``.
@@ -402,29 +520,9 @@ def spearman_network(
         raise MetaboliteDataError(f"fdr_max must be in (0, 1], got {fdr_max}")
     if int(min_core) != min_core or min_core < 0:
         raise MetaboliteDataError(f"min_core must be a non-negative integer, got {min_core}")
-    values = _log_values(abundance, log2_transform, 1.0, "abundance")
+    values = _log_values(abundance, log2_transform, 1.0, "abundance", allow_empty=True)
     n_features, n_samples = values.shape
-    if n_samples < 3:
-        raise MetaboliteDataError(
-            f"abundance: {n_samples} sample(s); the Spearman test needs at least 3"
-        )
-    ids = np.array([str(f) for f in values.index], dtype=object)
-    order = np.argsort(ids, kind="stable")  # sorted ids: source < target in the upper triangle
-    ids = ids[order]
-    rho = spearman_matrix(values.to_numpy()[order])
-    upper_i, upper_j = np.triu_indices(n_features, k=1)
-    pair_rho = rho[upper_i, upper_j]
-    pair_p = spearman_p_values(pair_rho, n_samples)
-    pair_fdr = p_adjust(pair_p, "BH")
-    with np.errstate(invalid="ignore"):
-        keep = (pair_rho > rho_min) & (pair_fdr < fdr_max)
-    all_edges = pd.DataFrame({
-        "source_feature_id": ids[upper_i[keep]],
-        "target_feature_id": ids[upper_j[keep]],
-        "spearman_rho": pair_rho[keep],
-        "p_value": pair_p[keep],
-        "fdr": pair_fdr[keep],
-    })
+    all_edges, n_pairs_tested = _passing_pairs(values, rho_min, fdr_max)
 
     graph = _edge_graph(all_edges)
     pruned = nx.k_core(graph, int(min_core)) if graph.number_of_nodes() else nx.Graph()
@@ -437,7 +535,7 @@ def spearman_network(
     summary = {
         "n_features": int(n_features),
         "n_samples": int(n_samples),
-        "n_pairs_tested": int(np.count_nonzero(~np.isnan(pair_p))),
+        "n_pairs_tested": n_pairs_tested,
         "n_edges_before_pruning": len(all_edges),
         "n_nodes_before_pruning": graph.number_of_nodes(),
         "n_nodes": len(nodes),

@@ -1,6 +1,6 @@
 -- Group-vs-rest differential abundance of every feature with its group's label and display
 -- order and the up/down call the DA score counts (BH FDR below var da_fdr_max and |log2 fold
--- change| above var da_min_abs_log2fc).
+-- change| above var da_min_abs_log2fc); an untested feature (null FDR) is 'unchanged'.
 with differential as (
     select * from {{ ref('int_metabolite_differential') }}
 ),
@@ -24,7 +24,8 @@ labelled as (
         differential.w_statistic,
         differential.p_value,
         differential.test_method,
-        differential.fdr
+        differential.fdr,
+        differential.test_note
     from differential
     inner join comparison_groups on differential.group_key = comparison_groups.group_key
 ),

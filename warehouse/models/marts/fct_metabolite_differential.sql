@@ -1,7 +1,8 @@
 -- Per-feature differential abundance of each main group of the active grouping against the
 -- other main groups (Wilcoxon rank-sum, R semantics; log2 fold change; BH FDR within platform
 -- and group), with the up/down call the DA score counts (thresholds: vars da_fdr_max,
--- da_min_abs_log2fc). One group per row.
+-- da_min_abs_log2fc). One group per row; a group without samples or a feature whose values
+-- are all equal has a null p-value and a test_note.
 with differential_calls as (
     select * from {{ ref('int_metabolite_differential_calls') }}
 ),
@@ -28,7 +29,8 @@ final as (
         differential_calls.p_value,
         differential_calls.test_method,
         differential_calls.fdr,
-        differential_calls.direction
+        differential_calls.direction,
+        cast(differential_calls.test_note as varchar) as test_note
     from differential_calls
     inner join features on differential_calls.feature_id = features.feature_id
 )
