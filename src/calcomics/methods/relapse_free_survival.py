@@ -122,8 +122,8 @@ def untested_note(n_patients: int, n_groups: int, n_events: int) -> str | None:
 
     Checked in this order: no patients (``NO_VALUES``), fewer than two compared groups with
     patients (``ONE_GROUP_ONLY``; R ``survdiff`` stops: "There is only 1 group"), fewer than
-    ``MIN_OBSERVATIONS`` patients, no relapse (``NO_EVENTS``; ``survdiff`` reports chisq 0 on
-    0 df, TSHRC has no event time).
+    ``MIN_OBSERVATIONS`` patients, no relapse (``NO_EVENTS``; ``survdiff`` has no expected
+    events, TSHRC no event time).
     """
     if n_patients == 0:
         return NO_VALUES
@@ -143,7 +143,8 @@ def _logrank(
 
     ``present`` are the groups with patients. When fewer than two groups have expected
     events (every patient of the other groups censored before the first relapse) survdiff
-    gives chisq 0 on 0 df and no p-value: null p with ``ONE_GROUP_ONLY``.
+    gives chisq 0 on 0 df (its p, ``pchisq(0, 0, lower.tail = FALSE)``, is 0 and not a
+    test): null p with ``ONE_GROUP_ONLY``.
     """
     event = data["rfs_event"].to_numpy(int)
     note = untested_note(len(data), len(present), int(event.sum()))
