@@ -12,7 +12,14 @@ from scipy.special import gammaln
 
 from calcomics.design import GroupDesign
 from calcomics.methods.comparisons import compare_categories, compare_groups
-from calcomics.methods.stats import kruskal_test, wilcoxon_rank_sum
+from calcomics.methods.stats import fisher_exact, kruskal_test, wilcoxon_rank_sum
+from calcomics.methods.stats.notes import (
+    ALL_VALUES_EQUAL,
+    FEWER_THAN_MIN_OBSERVATIONS,
+    NO_VALUES,
+    ONE_GROUP_ONLY,
+    groups_left_out,
+)
 
 DESIGN = GroupDesign(("negative", "probably_benign", "high_suspicion"),
                      ("Negative", "Probably benign", "High suspicion"))
@@ -75,19 +82,91 @@ def test_every_pair_of_eight_groups_against_scipy():
                                           rel=1e-9)
 
 
-def test_missing_values_ignored_and_single_group_not_testable():
+def test_missing_values_counted_and_single_group_not_testable():
     values = {"negative": [1.0, 2.0, float("nan")], "probably_benign": [], "high_suspicion": []}
     result = compare_groups(_frame(values), DESIGN)
-    assert list(result["test"]) == ["kruskal_wallis"]
-    assert result.iloc[0]["method"] == "not_testable" and result.iloc[0]["n_tested"] == 2
+    assert list(result["test"]) == ["wilcoxon_rank_sum"] * 3 + ["kruskal_wallis"]
+    assert result["p_value"].isna().all() and result["p_adjusted"].isna().all()
+    assert set(result["method"]) == {"not_testable"}
+    kw = result.iloc[3]
+    assert kw["n_tested"] == 2 and kw["n_excluded_unknown"] == 1
+    assert kw["test_note"] == ONE_GROUP_ONLY
+    notes = result.iloc[:3].set_index(["group_a_key", "group_b_key"])["test_note"]
+    assert notes[("negative", "probably_benign")] == ONE_GROUP_ONLY
+    assert notes[("probably_benign", "high_suspicion")] == NO_VALUES
+    assert result.iloc[0]["n_excluded_unknown"] == 1 and result.iloc[2]["n_excluded_unknown"] == 0
 
 
-def test_pair_with_an_empty_group_is_not_tested_nor_counted_in_bonferroni():
+def test_pair_with_an_empty_group_is_a_row_not_counted_in_bonferroni():
     values = {"negative": [1.0, 2.0, 3.0], "probably_benign": [], "high_suspicion": [4.0, 5.0]}
     result = compare_groups(_frame(values), DESIGN)
-    pairs = result[result["test"] == "wilcoxon_rank_sum"]
-    assert len(pairs) == 1
-    assert pairs.iloc[0]["p_adjusted"] == pytest.approx(pairs.iloc[0]["p_value"])
+    pairs = result[result["test"] == "wilcoxon_rank_sum"].set_index(["group_a_key",
+                                                                     "group_b_key"])
+    assert len(pairs) == 3
+    tested = pairs.loc[("negative", "high_suspicion")]
+    assert tested["p_adjusted"] == pytest.approx(tested["p_value"])  # m = 1 tested pair
+    assert pd.isna(tested["test_note"])
+    for untested in [("negative", "probably_benign"), ("probably_benign", "high_suspicion")]:
+        row = pairs.loc[untested]
+        assert pd.isna(row["p_value"]) and pd.isna(row["p_adjusted"])
+        assert row["test_note"] == ONE_GROUP_ONLY and row["n_b" if untested[0] == "negative"
+                                                          else "n_a"] == 0
+    # R: kruskal.test(value ~ group) drops the empty level and tests the other two.
+    kw = result[result["test"] == "kruskal_wallis"].iloc[0]
+    assert kw["p_value"] == pytest.approx(kruskal_test([1.0, 2.0, 3.0], [4.0, 5.0]).p_value)
+    assert kw["test_note"] == groups_left_out(["Probably benign"])
+
+
+def test_degenerate_pairs_all_equal_and_too_few_values():
+    values = {"negative": [2.0, 2.0], "probably_benign": [2.0, 2.0, 2.0], "high_suspicion": [1.0]}
+    result = compare_groups(_frame(values), DESIGN)
+    keys = zip(result["group_a_key"].fillna("-"), result["group_b_key"].fillna("-"), strict=True)
+    notes = dict(zip(keys, result["test_note"], strict=True))
+    assert notes[("negative", "probably_benign")] == ALL_VALUES_EQUAL
+    assert pd.isna(notes[("negative", "high_suspicion")])  # 2 vs 1, not all equal: tested
+    assert pd.isna(notes[("-", "-")])
+    two = compare_groups(_frame({"negative": [1.0], "high_suspicion": [2.0]}), DESIGN)
+    pair = two[(two["group_a_key"] == "negative") & (two["group_b_key"] == "high_suspicion")]
+    assert pair["test_note"].iloc[0] == FEWER_THAN_MIN_OBSERVATIONS
+    assert two.iloc[-1]["test_note"] == FEWER_THAN_MIN_OBSERVATIONS
+
+
+def test_empty_input_gives_typed_empty_frames():
+    result = compare_groups(_frame({}), DESIGN)
+    assert len(result) == 0
+    assert result["p_value"].dtype == "float64" and result["n_tested"].dtype == "Int64"
+    assert result["test_note"].dtype == "string"
+    categories = compare_categories(
+        pd.DataFrame({"comparison": [], "group_key": [], "category_level": []}), DESIGN)
+    assert len(categories) == 0
+    assert categories["n"].dtype == "int64" and categories["fisher_p"].dtype == "float64"
+    assert categories["test_note"].dtype == "string"
+
+
+def test_categories_unknowns_counted_and_degenerate_tables_noted():
+    rows = ([("ln", "negative", "pos")] * 3 + [("ln", "negative", None)] * 2
+            + [("ln", "high_suspicion", "neg")] * 4 + [("ln", "high_suspicion", "pos")]
+            + [("lvi", "negative", None)] * 3 + [("lvi", "high_suspicion", None)]
+            + [("grade", "negative", "II")] * 2 + [("grade", "probably_benign", "II")] * 3
+            + [("snf", "negative", "SNF1")] * 4 + [("snf", "negative", "SNF2")] * 3)
+    patients = pd.DataFrame(rows, columns=["comparison", "group_key", "category_level"])
+    result = compare_categories(patients, DESIGN)
+    ln = result[result["comparison"] == "ln"].set_index(["category_level", "group_key"])
+    # R: fisher.test drops the empty probably-benign column and tests the 2 x 2 table.
+    assert ln["fisher_p"].iloc[0] == pytest.approx(fisher_exact([[0, 3], [4, 1]]).p_value)
+    assert ln["test_note"].iloc[0] == groups_left_out(["Probably benign"])
+    assert ln["n_tested"].iloc[0] == 8 and ln["n_excluded_unknown"].iloc[0] == 2
+    assert ln.loc[("pos", "negative"), "group_unknown"] == 2
+    assert ln.loc[("pos", "negative"), "pct_of_group"] == pytest.approx(100.0)
+    lvi = result[result["comparison"] == "lvi"]
+    assert len(lvi) == 3 and lvi["category_level"].isna().all()
+    assert (lvi["n"] == 0).all() and lvi["fisher_p"].isna().all()
+    assert set(lvi["test_note"]) == {NO_VALUES} and lvi["n_excluded_unknown"].iloc[0] == 4
+    grade = result[result["comparison"] == "grade"]
+    assert grade["fisher_p"].isna().all() and set(grade["test_note"]) == {ALL_VALUES_EQUAL}
+    snf = result[result["comparison"] == "snf"]
+    assert snf["fisher_p"].isna().all() and set(snf["test_note"]) == {ONE_GROUP_ONLY}
+    assert set(snf["fisher_method"]) == {"not_testable"}
 
 
 def test_categories_per_group_with_fisher_over_all_groups():

@@ -64,13 +64,22 @@ def test_table1_counts_and_group_sizes_are_a_recount_of_the_raw_file(snf_warehou
 
 def test_table1_p_values_match_scipy(snf_warehouse, clinical):
     mart = snf_warehouse.execute(
-        "select distinct characteristic, p_value_chisq, p_value_kruskal_wallis "
+        "select distinct characteristic, p_value_chisq, p_value_chisq_as_printed, "
+        "p_value_kruskal_wallis, n_excluded_unknown "
         "from rpt_table1_clinicopathology where row_kind in ('count', 'median')"
     ).df().set_index("characteristic")
     for column, characteristic in TABLE1_CATEGORIES.items():
-        table = pd.crosstab(clinical[column].str.strip(), clinical["group_key"]).to_numpy()
-        expected = stats.chi2_contingency(table, correction=False).pvalue
-        assert mart.loc[characteristic, "p_value_chisq"] == pytest.approx(expected, rel=1e-9)
+        values = clinical[column].str.strip()
+        table = pd.crosstab(values, clinical["group_key"])
+        expected = stats.chi2_contingency(table.to_numpy(), correction=False).pvalue
+        assert mart.loc[characteristic, "p_value_chisq_as_printed"] == pytest.approx(
+            expected, rel=1e-9)
+        known = table.drop(index=["unknown", ""], errors="ignore")  # unknowns left out
+        expected_known = stats.chi2_contingency(known.to_numpy(), correction=False).pvalue
+        assert mart.loc[characteristic, "p_value_chisq"] == pytest.approx(expected_known,
+                                                                          rel=1e-9)
+        assert mart.loc[characteristic, "n_excluded_unknown"] == table.to_numpy().sum() - (
+            known.to_numpy().sum())
     ages = clinical.assign(age=clinical["age_years"].astype(float))
     expected_kw = stats.kruskal(*[ages.loc[ages["group_key"] == g, "age"] for g in SNF_GROUPS])
     assert mart.loc["age_years", "p_value_kruskal_wallis"] == pytest.approx(expected_kw.pvalue,

@@ -9,7 +9,20 @@ import pandas as pd
 import pytest
 
 from calcomics.design import GroupDesign
-from calcomics.methods.table1 import categorical_tests, contingency_tables, continuous_tests
+from calcomics.methods.stats import fisher_exact, kruskal_test
+from calcomics.methods.stats.notes import (
+    ALL_VALUES_EQUAL,
+    FEWER_THAN_MIN_OBSERVATIONS,
+    NO_VALUES,
+    ONE_GROUP_ONLY,
+    groups_left_out,
+)
+from calcomics.methods.table1 import (
+    categorical_tests,
+    contingency_tables,
+    continuous_tests,
+    table1_tests,
+)
 
 PUBLISHED = {  # rows = categories, columns = negative, probably benign, high suspicion
     "breast_density": ([[8, 4, 1], [7, 1, 0], [54, 54, 66], [34, 31, 33]], 0.011),
@@ -121,3 +134,100 @@ def test_kruskal_wallis_over_all_main_groups_and_empty_groups_left_out():
     only_one = patients.assign(age_years=np.where(patients["group_key"] == "g1", 1.0, np.nan))
     single = continuous_tests(only_one, design, ("age_years",)).iloc[0]
     assert single["method"] == "not_testable" and math.isnan(single["p_value"])
+
+
+def _long_coded(tables: dict[str, dict[str, list[int]]]) -> pd.DataFrame:
+    rows = [(characteristic, code, group, n)
+            for characteristic, table in tables.items()
+            for code, counts in table.items()
+            for group, n in zip(GROUPS, counts, strict=True)]
+    return pd.DataFrame(rows, columns=["characteristic", "category_code", "group_key",
+                                       "n_patients"])
+
+
+def test_unknowns_are_left_out_of_the_tests_and_counted():
+    lvi = {"present": [46, 30, 58], "absent": [55, 56, 41], "unknown": [2, 4, 1]}
+    result = categorical_tests(_long_coded({"lymphovascular_invasion": lvi}), DESIGN)
+    result = result.set_index("test_name")
+    known = np.array([lvi["present"], lvi["absent"]])
+    from scipy.stats import chi2_contingency
+
+    assert result.loc["pearson_chisq", "p_value"] == pytest.approx(
+        chi2_contingency(known, correction=False).pvalue, rel=1e-12)
+    assert result.loc["fisher_exact", "n_tested"] == known.sum() == 286
+    assert result.loc["fisher_exact", "n_excluded_unknown"] == 7
+    assert result.loc["pearson_chisq", "n_excluded_unknown"] == 7
+    # As printed (Unknown row included): the paper's p (0.011), nothing excluded.
+    assert round(result.loc["pearson_chisq_as_printed", "p_value"], 3) == 0.011
+    assert result.loc["pearson_chisq_as_printed", "n_tested"] == 293
+    assert result.loc["fisher_exact_as_printed", "n_excluded_unknown"] == 0
+    assert result["test_note"].isna().all()
+
+
+def test_degenerate_tables_are_rows_with_notes():
+    tables = {
+        "all_unknown": {"a": [0, 0, 0], "unknown": [3, 2, 1]},
+        "one_group": {"a": [3, 0, 0], "b": [2, 0, 0], "unknown": [0, 4, 4]},
+        "one_category": {"a": [3, 2, 4], "b": [0, 0, 0]},
+        "two_patients": {"a": [1, 0, 0], "b": [0, 1, 0]},
+        "empty_group": {"a": [5, 0, 1], "b": [1, 0, 6]},
+    }
+    result = categorical_tests(_long_coded(tables), DESIGN)
+    known = result[result["test_name"].isin(["fisher_exact", "pearson_chisq"])]
+    notes = known.groupby("characteristic")["test_note"].agg(set).to_dict()
+    assert notes == {
+        "all_unknown": {NO_VALUES}, "one_group": {ONE_GROUP_ONLY},
+        "one_category": {ALL_VALUES_EQUAL}, "two_patients": {FEWER_THAN_MIN_OBSERVATIONS},
+        "empty_group": {groups_left_out(["Probably benign"])},
+    }
+    untested = known[known["characteristic"] != "empty_group"]
+    assert untested["p_value"].isna().all() and set(untested["method"]) == {"not_testable"}
+    tested = known[known["characteristic"] == "empty_group"].set_index("test_name")
+    assert tested.loc["fisher_exact", "p_value"] == pytest.approx(
+        fisher_exact([[5, 1], [1, 6]]).p_value, rel=1e-12)
+    one_group = result[result["characteristic"] == "one_group"].set_index("test_name")
+    assert one_group.loc["fisher_exact", "n_excluded_unknown"] == 8
+    # As printed, the Unknown row makes the one-group table testable.
+    assert one_group.loc["pearson_chisq_as_printed", "p_value"] > 0
+
+
+def test_continuous_missing_values_counted_and_empty_group_left_out():
+    patients = pd.DataFrame({
+        "group_key": ["negative"] * 4 + ["probably_benign"] * 2 + ["high_suspicion"] * 3,
+        "age_years": [50.0, 61.0, 47.0, np.nan, np.nan, np.nan, 70.0, 66.0, 58.0],
+        "tumor_size_cm": [2.0] * 9,
+        "er_ihc_pct": [np.nan] * 9,
+        "pr_ihc_pct": [10.0, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, 20.0],
+        "ki67_ihc_pct": [5.0, 6.0, 7.0, 8.0, np.nan, np.nan, np.nan, np.nan, np.nan],
+    })
+    result = continuous_tests(patients, DESIGN).set_index("characteristic")
+    age = result.loc["age_years"]
+    assert age["p_value"] == pytest.approx(
+        kruskal_test([50.0, 61.0, 47.0], [70.0, 66.0, 58.0]).p_value, rel=1e-12)
+    assert age["test_note"] == groups_left_out(["Probably benign"]) and age["df"] == 1
+    assert age["n_tested"] == 6 and age["n_excluded_unknown"] == 3
+    assert result.loc["tumor_size_cm", "test_note"] == ALL_VALUES_EQUAL
+    assert result.loc["er_ihc_pct", "test_note"] == NO_VALUES
+    assert result.loc["er_ihc_pct", "n_excluded_unknown"] == 9
+    assert result.loc["pr_ihc_pct", "test_note"] == FEWER_THAN_MIN_OBSERVATIONS
+    assert result.loc["ki67_ihc_pct", "test_note"] == ONE_GROUP_ONLY
+    assert result.loc[result["test_note"] != groups_left_out(["Probably benign"]),
+                      "p_value"].isna().all()
+
+
+def test_empty_inputs_give_typed_frames():
+    counts = pd.DataFrame({"characteristic": [], "category_code": [], "group_key": [],
+                           "n_patients": []})
+    patients = pd.DataFrame({"group_key": pd.Series([], dtype=str)}
+                            | {c: pd.Series([], dtype=float) for c in
+                               ["age_years", "tumor_size_cm", "er_ihc_pct", "pr_ihc_pct",
+                                "ki67_ihc_pct"]})
+    result = table1_tests(counts, patients, DESIGN)
+    assert list(result["test_name"]) == ["kruskal_wallis"] * 5
+    assert set(result["test_note"]) == {NO_VALUES}
+    assert dict(result.dtypes.astype(str)) == {
+        "characteristic": "string", "test_name": "string", "statistic": "float64",
+        "df": "Int64", "p_value": "float64", "method": "string", "test_note": "string",
+        "n_tested": "Int64", "n_excluded_unknown": "Int64"}
+    assert len(categorical_tests(counts, DESIGN)) == 0
+    assert categorical_tests(counts, DESIGN)["p_value"].dtype == "float64"

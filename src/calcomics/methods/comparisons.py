@@ -4,8 +4,10 @@ Continuous features, as in the paper's Methods: two-sided Mann-Whitney-Wilcoxon 
 ``wilcox.test`` semantics) for every pair of main groups, Bonferroni-adjusted over the pairs
 of each feature (not over features), and a Kruskal-Wallis test (R ``kruskal.test``) across
 all main groups. Categorical features: the levels × main-groups count table with R
-``fisher.test`` semantics. The groups come from a :class:`calcomics.design.GroupDesign`;
-nothing here names a group.
+``fisher.test`` semantics. Patients without a value (unknown) are left out of the tests and
+counted (``n_excluded_unknown``); degenerate comparisons are rows with a null p-value and a
+``test_note`` (:mod:`calcomics.methods.stats.noted`). The groups come from a
+:class:`calcomics.design.GroupDesign`; nothing here names a group.
 """
 
 from __future__ import annotations
@@ -14,14 +16,36 @@ import numpy as np
 import pandas as pd
 
 from calcomics.design import GroupDesign, group_pairs
-from calcomics.methods.stats import fisher_exact, kruskal_test, p_adjust, wilcoxon_rank_sum
+from calcomics.methods.stats import (
+    NotedResult,
+    fisher_exact_noted,
+    kruskal_test_noted,
+    p_adjust,
+    wilcoxon_rank_sum_noted,
+)
 
-COMPARISON_COLUMNS: list[str] = [
-    "feature_family", "feature", "test", "comparison_scope",
-    "group_a_key", "group_a_label", "group_b_key", "group_b_label",
-    "n_a", "n_b", "n_tested", "median_a", "median_b",
-    "statistic", "p_value", "p_adjusted", "method",
-]
+COMPARISON_DTYPES: dict[str, str] = {
+    "feature_family": "string",
+    "feature": "string",
+    "test": "string",
+    "comparison_scope": "string",
+    "group_a_key": "string",
+    "group_a_label": "string",
+    "group_b_key": "string",
+    "group_b_label": "string",
+    "n_a": "Int64",
+    "n_b": "Int64",
+    "n_tested": "Int64",
+    "n_excluded_unknown": "Int64",
+    "median_a": "float64",
+    "median_b": "float64",
+    "statistic": "float64",
+    "p_value": "float64",
+    "p_adjusted": "float64",
+    "method": "string",
+    "test_note": "string",
+}
+COMPARISON_COLUMNS: list[str] = list(COMPARISON_DTYPES)
 PAIRWISE = "pairwise"
 ALL_MAIN_GROUPS = "all_main_groups"
 
@@ -30,7 +54,19 @@ def _median(values: np.ndarray) -> float:
     return float(np.median(values)) if len(values) else float("nan")
 
 
-def compare_feature(values_by_group: dict[str, np.ndarray], design: GroupDesign) -> list[tuple]:
+def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with the given dtypes (numbers coerced first so None becomes NaN)."""
+    for column, dtype in dtypes.items():
+        if dtype == "float64":
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame.astype(dtypes)
+
+
+def compare_feature(
+    values_by_group: dict[str, np.ndarray],
+    design: GroupDesign,
+    unknown_by_group: dict[str, int] | None = None,
+) -> list[tuple]:
     """Pairwise Wilcoxon (+ Bonferroni over the pairs) and Kruskal-Wallis for one feature.
 
     Parameters
@@ -39,36 +75,39 @@ def compare_feature(values_by_group: dict[str, np.ndarray], design: GroupDesign)
         Non-missing values per main group key (a key may be absent or empty).
     design
         The main groups; pairs follow its display order (group a before group b).
+    unknown_by_group
+        Patients per main group key without a value (left out, counted).
 
     Returns
     -------
     list of tuple
-        Rows of :data:`COMPARISON_COLUMNS` without the two feature columns. A pair with an
-        empty group is not tested (no row) and does not count in the Bonferroni factor; the
-        Kruskal-Wallis row needs at least two non-empty groups, else its method is
-        ``not_testable`` and its p NaN.
+        Rows of :data:`COMPARISON_COLUMNS` without the two feature columns: one per pair of
+        main groups, then the Kruskal-Wallis row. A pair or Kruskal-Wallis test that cannot
+        be tested (a group without values, fewer than 3 values, all values equal) has a null
+        p-value, method ``not_testable`` and a ``test_note``; untested pairs do not count in
+        the Bonferroni factor (R ``p.adjust`` with NA). Kruskal-Wallis leaves out groups
+        without values as R does and names them in the note.
     """
+    unknown = unknown_by_group or {}
+
     def values(key: str) -> np.ndarray:
         return values_by_group.get(key, np.empty(0))
 
+    pairs = group_pairs(design)
+    tested: list[NotedResult] = [wilcoxon_rank_sum_noted(values(a), values(b)) for a, b in pairs]
+    adjusted = p_adjust(np.array([t.p_value for t in tested], dtype=float), "bonferroni")
     rows = []
-    pairs = [(a, b) for a, b in group_pairs(design) if len(values(a)) and len(values(b))]
-    tested = [wilcoxon_rank_sum(values(a), values(b)) for a, b in pairs]
-    adjusted = p_adjust(np.array([t.p_value for t in tested]), "bonferroni") if tested else []
     for (a, b), result, p_adj in zip(pairs, tested, adjusted, strict=True):
-        n_a, n_b = len(values(a)), len(values(b))
         rows.append(("wilcoxon_rank_sum", PAIRWISE, a, design.label(a), b, design.label(b),
-                     n_a, n_b, n_a + n_b, _median(values(a)), _median(values(b)),
-                     result.statistic, result.p_value, float(p_adj), result.method))
-    present = [values(key) for key in design.keys if len(values(key))]
-    n_all = sum(len(v) for v in present)
-    if len(present) >= 2:
-        kw = kruskal_test(*present)
-        statistic, p_value, method = kw.statistic, kw.p_value, "asymptotic"
-    else:
-        statistic, p_value, method = float("nan"), float("nan"), "not_testable"
-    rows.append(("kruskal_wallis", ALL_MAIN_GROUPS, None, None, None, None, None, None, n_all,
-                 None, None, statistic, p_value, p_value, method))
+                     len(values(a)), len(values(b)), result.n_tested,
+                     unknown.get(a, 0) + unknown.get(b, 0),
+                     _median(values(a)), _median(values(b)),
+                     result.statistic, result.p_value, float(p_adj), result.method,
+                     result.test_note))
+    kw = kruskal_test_noted({design.label(key): values(key) for key in design.keys})
+    rows.append(("kruskal_wallis", ALL_MAIN_GROUPS, None, None, None, None, None, None,
+                 kw.n_tested, sum(unknown.get(key, 0) for key in design.keys), None, None,
+                 kw.statistic, kw.p_value, kw.p_value, kw.method, kw.test_note))
     return rows
 
 
@@ -79,19 +118,25 @@ def compare_groups(values: pd.DataFrame, design: GroupDesign) -> pd.DataFrame:
     ----------
     values
         Columns feature_family, feature, group_key, feature_value; rows of groups outside
-        ``design`` and missing values are ignored (a feature with no usable value still gets
-        its ``not_testable`` Kruskal-Wallis row).
+        ``design`` are ignored; rows with a missing feature_value are patients without a
+        value (counted in ``n_excluded_unknown``, a feature with no usable value still gets
+        its rows).
     design
         The main groups compared.
 
     Returns
     -------
     pandas.DataFrame
-        :data:`COMPARISON_COLUMNS`: per feature one row per tested pair, then one
+        :data:`COMPARISON_COLUMNS`: per feature one row per pair of main groups, then one
         Kruskal-Wallis row.
     """
     keys = values[["feature_family", "feature"]].drop_duplicates()
-    main = values[values["group_key"].isin(design.keys) & values["feature_value"].notna()]
+    in_main = values[values["group_key"].isin(design.keys)]
+    missing = in_main["feature_value"].isna()
+    main = in_main[~missing]
+    unknown_counts = (
+        in_main[missing].groupby(["feature_family", "feature", "group_key"]).size().to_dict()
+    )
     # One sort, then slices: filtering the whole frame per feature is quadratic in features.
     grouped = {
         key: frame for key, frame in main.groupby(["feature_family", "feature"], sort=False)
@@ -104,19 +149,62 @@ def compare_groups(values: pd.DataFrame, design: GroupDesign) -> pd.DataFrame:
             str(group): frame["feature_value"].to_numpy(float)
             for group, frame in subset.groupby("group_key", sort=False)
         }
-        rows += [(family, feature, *row) for row in compare_feature(by_group, design)]
-    frame = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
-    frame[["n_a", "n_b", "n_tested"]] = frame[["n_a", "n_b", "n_tested"]].astype("Int64")
-    for column in ["median_a", "median_b", "statistic", "p_value", "p_adjusted"]:
-        frame[column] = frame[column].astype(float)
-    return frame
+        unknown = {key: int(unknown_counts.get((family, feature, key), 0))
+                   for key in design.keys}
+        rows += [(family, feature, *row) for row in compare_feature(by_group, design, unknown)]
+    return _typed(pd.DataFrame(rows, columns=COMPARISON_COLUMNS), COMPARISON_DTYPES)
 
 
-CATEGORY_COLUMNS: list[str] = [
-    "comparison", "category_level", "group_key", "group_label", "group_order",
-    "n", "group_total", "level_total", "pct_of_group", "pct_of_level",
-    "fisher_p", "fisher_method", "n_tested",
-]
+CATEGORY_DTYPES: dict[str, str] = {
+    "comparison": "string",
+    "category_level": "string",
+    "group_key": "string",
+    "group_label": "string",
+    "group_order": "int64",
+    "n": "int64",
+    "group_total": "int64",
+    "group_unknown": "int64",
+    "level_total": "int64",
+    "pct_of_group": "float64",
+    "pct_of_level": "float64",
+    "fisher_p": "float64",
+    "fisher_method": "string",
+    "n_tested": "int64",
+    "n_excluded_unknown": "int64",
+    "test_note": "string",
+}
+CATEGORY_COLUMNS: list[str] = list(CATEGORY_DTYPES)
+
+
+def _category_rows(
+    comparison: str, subset: pd.DataFrame, design: GroupDesign
+) -> pd.DataFrame:
+    """Rows of one comparison (see :func:`compare_categories`)."""
+    known = subset[subset["category_level"].notna()]
+    table = pd.crosstab(known["category_level"], known["group_key"])
+    table = table.reindex(columns=list(design.keys), fill_value=0).sort_index()
+    unknown = (subset[subset["category_level"].isna()]["group_key"].value_counts()
+               .reindex(list(design.keys), fill_value=0))
+    result = fisher_exact_noted(table.to_numpy(), [design.label(k) for k in design.keys])
+    if table.empty:  # no known level: one row per group, level null
+        long = pd.DataFrame({"category_level": pd.Series([None] * len(design.keys), dtype=object),
+                             "group_key": list(design.keys), "n": 0})
+    else:
+        long = table.stack().rename("n").reset_index()
+    long["comparison"] = comparison
+    long["group_total"] = long["group_key"].map(table.sum(axis=0)).fillna(0).astype("int64")
+    long["group_unknown"] = long["group_key"].map(unknown).astype("int64")
+    long["level_total"] = long["category_level"].map(table.sum(axis=1)).fillna(0)
+    long["pct_of_group"] = 100.0 * long["n"] / long["group_total"].where(
+        long["group_total"] > 0)
+    long["pct_of_level"] = 100.0 * long["n"] / long["level_total"].where(
+        long["level_total"] > 0)
+    long["fisher_p"] = result.p_value
+    long["fisher_method"] = result.method
+    long["n_tested"] = result.n_tested
+    long["n_excluded_unknown"] = int(unknown.sum())
+    long["test_note"] = result.test_note
+    return long.merge(design.frame(), on="group_key", how="left")
 
 
 def compare_categories(patients: pd.DataFrame, design: GroupDesign) -> pd.DataFrame:
@@ -126,7 +214,8 @@ def compare_categories(patients: pd.DataFrame, design: GroupDesign) -> pd.DataFr
     ----------
     patients
         One row per patient and comparison: comparison, group_key, category_level (null =
-        unknown, left out of the test and the percentages); other groups are ignored.
+        unknown, left out of the test and the percentages, counted in ``group_unknown`` and
+        ``n_excluded_unknown``); other groups are ignored.
     design
         The main groups: the table's columns, in display order.
 
@@ -134,35 +223,20 @@ def compare_categories(patients: pd.DataFrame, design: GroupDesign) -> pd.DataFr
     -------
     pandas.DataFrame
         :data:`CATEGORY_COLUMNS`, one row per comparison × observed level × main group (zero
-        cells kept). The levels × groups table of each comparison gets R ``fisher.test``
-        semantics (exact r × c; see :func:`calcomics.methods.stats.fisher_exact`), repeated on its
-        rows. Percentages are given both ways: of the group (e.g. PAM50 composition of a
-        group, Figure 4A) and of the level (e.g. group shares among relapsed patients,
-        Figure 2G).
+        cells kept); a comparison without any known level has one row per main group with
+        a null level. The levels × groups table of each comparison gets R ``fisher.test``
+        semantics (exact r × c; see :func:`calcomics.methods.stats.fisher_exact`), repeated
+        on its rows; degenerate tables give a null p and a ``test_note``
+        (:func:`calcomics.methods.stats.fisher_exact_noted`). Percentages are given both
+        ways: of the group (e.g. PAM50 composition of a group, Figure 4A) and of the level
+        (e.g. group shares among relapsed patients, Figure 2G).
     """
-    known = patients[patients["group_key"].isin(design.keys)
-                     & patients["category_level"].notna()]
-    groups = design.frame()
-    frames = []
-    for comparison in patients["comparison"].drop_duplicates():
-        subset = known[known["comparison"] == comparison]
-        table = pd.crosstab(subset["category_level"], subset["group_key"])
-        table = table.reindex(columns=list(design.keys), fill_value=0).sort_index()
-        result = fisher_exact(table.to_numpy()) if table.shape[0] >= 1 else None
-        long = table.stack().rename("n").reset_index()
-        long["comparison"] = comparison
-        long["group_total"] = long["group_key"].map(table.sum(axis=0))
-        long["level_total"] = long["category_level"].map(table.sum(axis=1))
-        long["pct_of_group"] = 100.0 * long["n"] / long["group_total"].where(
-            long["group_total"] > 0)
-        long["pct_of_level"] = 100.0 * long["n"] / long["level_total"].where(
-            long["level_total"] > 0)
-        long["fisher_p"] = result.p_value if result else np.nan
-        long["fisher_method"] = result.method if result else "not_testable"
-        long["n_tested"] = int(table.to_numpy().sum())
-        frames.append(long.merge(groups, on="group_key", how="left"))
+    main = patients[patients["group_key"].isin(design.keys)]
+    frames = [
+        _category_rows(str(comparison), main[main["comparison"] == comparison], design)
+        for comparison in patients["comparison"].drop_duplicates()
+    ]
     if not frames:
-        return pd.DataFrame(columns=CATEGORY_COLUMNS)
+        return _typed(pd.DataFrame({c: [] for c in CATEGORY_COLUMNS}), CATEGORY_DTYPES)
     frame = pd.concat(frames, ignore_index=True)[CATEGORY_COLUMNS]
-    return frame.astype({"n": "int64", "group_total": "int64", "level_total": "int64",
-                         "group_order": "int64"})
+    return _typed(frame, CATEGORY_DTYPES)

@@ -1,11 +1,15 @@
 """Statistics of the study's Table 1 (clinicopathological characteristics by group).
 
-For each categorical characteristic the table is tested as the paper shows it (Unknown
-categories included) over all main groups of the active grouping with Fisher's exact test
-(R ``fisher.test`` semantics, exact r×c) and Pearson's chi-square test (R ``chisq.test``);
-continuous characteristics get the Kruskal–Wallis test (R ``kruskal.test``) over all main
-groups. The groups come from a :class:`calcomics.design.GroupDesign`; nothing here names a
-group.
+Each categorical characteristic's categories × main-groups table of the active grouping is
+tested with Fisher's exact test (R ``fisher.test`` semantics, exact r×c) and Pearson's
+chi-square test (R ``chisq.test``); continuous characteristics get the Kruskal–Wallis test
+(R ``kruskal.test``) over all main groups. Patients without a value (the ``unknown``
+category, or a missing measurement) are left out of the tests and counted
+(``n_excluded_unknown``). The paper tested its tables as printed, Unknown rows included;
+those p-values are reported too (``*_as_printed`` tests) since they are the ones that
+reproduce the printed values. Degenerate tables give a null p-value and a ``test_note``
+(:mod:`calcomics.methods.stats.noted`). The groups come from a
+:class:`calcomics.design.GroupDesign`; nothing here names a group.
 """
 
 from __future__ import annotations
@@ -14,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from calcomics.design import GroupDesign
-from calcomics.methods.stats import chisq_test, fisher_exact, kruskal_test
+from calcomics.methods.stats import (
+    NotedResult,
+    chisq_test_noted,
+    fisher_exact_noted,
+    kruskal_test_noted,
+)
 
 CONTINUOUS_CHARACTERISTICS: tuple[str, ...] = (
     "age_years",
@@ -23,10 +32,25 @@ CONTINUOUS_CHARACTERISTICS: tuple[str, ...] = (
     "pr_ihc_pct",
     "ki67_ihc_pct",
 )
-TEST_COLUMNS = ["characteristic", "test_name", "statistic", "df", "p_value", "method"]
+#: Category code of patients without a known value (empty or ``unknown`` in clinical.csv).
+UNKNOWN_CODE = "unknown"
+TEST_DTYPES: dict[str, str] = {
+    "characteristic": "string",
+    "test_name": "string",
+    "statistic": "float64",
+    "df": "Int64",
+    "p_value": "float64",
+    "method": "string",
+    "test_note": "string",
+    "n_tested": "Int64",
+    "n_excluded_unknown": "Int64",
+}
+TEST_COLUMNS = list(TEST_DTYPES)
 
 
-def contingency_tables(counts: pd.DataFrame, design: GroupDesign) -> dict[str, pd.DataFrame]:
+def contingency_tables(
+    counts: pd.DataFrame, design: GroupDesign, *, include_unknown: bool = True
+) -> dict[str, pd.DataFrame]:
     """Category × main-group count tables from the long ``int_table1_category_counts`` frame.
 
     Parameters
@@ -36,6 +60,9 @@ def contingency_tables(counts: pd.DataFrame, design: GroupDesign) -> dict[str, p
     design
         The main groups; they are the table's columns in display order (a group without a
         row counts 0), rows of other groups are ignored.
+    include_unknown
+        Keep the :data:`UNKNOWN_CODE` row (the table as printed); False gives the table of
+        known categories that is tested.
 
     Returns
     -------
@@ -43,6 +70,8 @@ def contingency_tables(counts: pd.DataFrame, design: GroupDesign) -> dict[str, p
         Characteristic → categories × groups frame of counts.
     """
     main = counts[counts["group_key"].isin(design.keys)]
+    if not include_unknown:
+        main = main[main["category_code"] != UNKNOWN_CODE]
     tables = {}
     for characteristic in counts["characteristic"].drop_duplicates():
         rows = main[main["characteristic"] == characteristic]
@@ -57,32 +86,45 @@ def contingency_tables(counts: pd.DataFrame, design: GroupDesign) -> dict[str, p
     return tables
 
 
-def _pearson_chisq(table: np.ndarray) -> tuple[float, float | None, float, str]:
-    """Pearson chi-square after dropping all-zero rows and columns (as fisher.test does).
+def _row(characteristic: str, test_name: str, result: NotedResult,
+         n_excluded_unknown: int) -> tuple:
+    return (characteristic, test_name, result.statistic, result.df, result.p_value,
+            result.method, result.test_note, result.n_tested, n_excluded_unknown)
 
-    R's chisq.test would return NaN for a table with an empty category (an expected count of
-    0); a small cohort often has one, so the empty category is left out instead. With fewer
-    than two non-empty rows or columns nothing can be tested: p is NaN, method 'not_testable'.
-    """
-    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
-    if min(table.shape) < 2:
-        return float("nan"), None, float("nan"), "not_testable"
-    result = chisq_test(table, correct=False)
-    return result.statistic, result.df, result.p_value, "asymptotic"
+
+def _typed(rows: list[tuple]) -> pd.DataFrame:
+    """Rows as a frame with :data:`TEST_DTYPES` (also when empty)."""
+    frame = pd.DataFrame(rows, columns=TEST_COLUMNS)
+    frame["statistic"] = pd.to_numeric(frame["statistic"], errors="coerce")
+    frame["p_value"] = pd.to_numeric(frame["p_value"], errors="coerce")
+    return frame.astype(TEST_DTYPES)
 
 
 def categorical_tests(counts: pd.DataFrame, design: GroupDesign) -> pd.DataFrame:
     """Fisher's exact and Pearson's chi-square p per categorical characteristic.
 
-    Each characteristic's categories × main-groups table (:func:`contingency_tables`) is
-    tested as a whole. Returns :data:`TEST_COLUMNS`, two rows per characteristic.
+    Tested twice: on the known categories × main groups (``fisher_exact``,
+    ``pearson_chisq``; unknowns counted in ``n_excluded_unknown``) and on the table as
+    printed, Unknown row included (``fisher_exact_as_printed``, ``pearson_chisq_as_printed``,
+    the paper's computation). Returns :data:`TEST_COLUMNS`, four rows per characteristic.
     """
+    labels = [design.label(key) for key in design.keys]
+    known = contingency_tables(counts, design, include_unknown=False)
+    printed = contingency_tables(counts, design, include_unknown=True)
     rows = []
-    for characteristic, table in contingency_tables(counts, design).items():
-        fisher = fisher_exact(table.to_numpy())
-        rows.append((characteristic, "fisher_exact", None, None, fisher.p_value, fisher.method))
-        rows.append((characteristic, "pearson_chisq", *_pearson_chisq(table.to_numpy())))
-    return pd.DataFrame(rows, columns=TEST_COLUMNS)
+    for characteristic, table in known.items():
+        counts_known = table.to_numpy()
+        counts_printed = printed[characteristic].to_numpy()
+        n_unknown = int(counts_printed.sum() - counts_known.sum())
+        rows.append(_row(characteristic, "fisher_exact",
+                         fisher_exact_noted(counts_known, labels), n_unknown))
+        rows.append(_row(characteristic, "pearson_chisq",
+                         chisq_test_noted(counts_known, labels), n_unknown))
+        rows.append(_row(characteristic, "fisher_exact_as_printed",
+                         fisher_exact_noted(counts_printed, labels), 0))
+        rows.append(_row(characteristic, "pearson_chisq_as_printed",
+                         chisq_test_noted(counts_printed, labels), 0))
+    return _typed(rows)
 
 
 def continuous_tests(
@@ -96,7 +138,7 @@ def continuous_tests(
     ----------
     patients
         One row per patient with group_key and the characteristic columns; patients outside
-        the main groups and missing values are ignored.
+        the main groups are ignored, missing values are left out and counted.
     design
         The main groups compared.
     characteristics
@@ -106,34 +148,29 @@ def continuous_tests(
     -------
     pandas.DataFrame
         :data:`TEST_COLUMNS`, one row per characteristic. Groups without a value are left
-        out; with fewer than two non-empty groups the row says ``not_testable`` (p NaN).
+        out as R's ``kruskal.test(value ~ group)`` does (note ``groups_left_out``); fewer
+        than two groups with values, fewer than 3 values or all values equal give a null p
+        and a ``test_note``.
     """
     main = patients[patients["group_key"].isin(design.keys)]
     rows = []
     for characteristic in characteristics:
-        values = main[characteristic].astype(float)
-        groups = [values[main["group_key"] == key].dropna().to_numpy(float) for key in design.keys]
-        present = [g for g in groups if len(g)]
-        if len(present) < 2:
-            rows.append((characteristic, "kruskal_wallis", float("nan"), None, float("nan"),
-                         "not_testable"))
-            continue
-        result = kruskal_test(*present)
-        rows.append(
-            (characteristic, "kruskal_wallis", result.statistic, result.df, result.p_value,
-             "asymptotic")
-        )
-    return pd.DataFrame(rows, columns=TEST_COLUMNS)
+        values = pd.to_numeric(main[characteristic], errors="coerce").astype(float)
+        groups = {
+            design.label(key): values[(main["group_key"] == key).to_numpy()].to_numpy(float)
+            for key in design.keys
+        }
+        n_missing = int(np.isnan(values.to_numpy(float)).sum())
+        rows.append(_row(characteristic, "kruskal_wallis", kruskal_test_noted(groups),
+                         n_missing))
+    return _typed(rows)
 
 
 def table1_tests(
     counts: pd.DataFrame, patients: pd.DataFrame, design: GroupDesign
 ) -> pd.DataFrame:
     """All Table 1 tests in one long frame (one row per characteristic and test)."""
-    tests = pd.concat(
-        [categorical_tests(counts, design), continuous_tests(patients, design)],
-        ignore_index=True,
+    return _typed(
+        [*categorical_tests(counts, design).itertuples(index=False, name=None),
+         *continuous_tests(patients, design).itertuples(index=False, name=None)]
     )
-    tests["statistic"] = tests["statistic"].astype(float)
-    tests["df"] = tests["df"].astype("Int64")
-    return tests

@@ -1,6 +1,7 @@
 -- Every continuous per-patient feature compared across the main groups, in long form, with
 -- the patient's group: clinical (Figure 2A/D/E), genomic (Figure 3), transcriptomic scores
--- (Figure 4D-H). Reads intermediate models only (no mart); main-analysis patients only.
+-- (Figure 4D-H). Reads intermediate models only (no mart); main-analysis patients only. A
+-- null feature_value is a patient without a value (clinical fields may be empty).
 with patients as (
     select * from {{ ref('int_patient_spine') }}
     where is_main_analysis_group
@@ -34,19 +35,30 @@ treatment_scores as (
     select * from {{ ref('int_treatment_scores') }}
 ),
 
+clinical_values as (
+    select
+        patient_id,
+        age_years,
+        tumor_size_cm,
+        er_ihc_pct,
+        pr_ihc_pct,
+        ki67_ihc_pct
+    from patients
+),
+
+-- Patients without a value keep a row with a null value: the comparison counts them as
+-- unknown (n_excluded_unknown) instead of losing them silently.
 clinical_long as (
-    unpivot (
-        select
-            patient_id,
-            age_years,
-            tumor_size_cm,
-            er_ihc_pct,
-            pr_ihc_pct,
-            ki67_ihc_pct
-        from patients
+    select
+        patient_id,
+        feature,
+        feature_value
+    from clinical_values
+    unpivot include nulls (
+        feature_value for feature in (
+            age_years, tumor_size_cm, er_ihc_pct, pr_ihc_pct, ki67_ihc_pct
+        )
     )
-    on age_years, tumor_size_cm, er_ihc_pct, pr_ihc_pct, ki67_ihc_pct
-    into name feature value feature_value
 ),
 
 hrd_long as (

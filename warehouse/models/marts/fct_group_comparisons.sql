@@ -1,6 +1,8 @@
 -- One tidy table of group comparisons for every continuous feature (see
 -- int_group_comparisons): one row per feature and pair of main groups (Wilcoxon) and one per
--- feature across all main groups (Kruskal-Wallis).
+-- feature across all main groups (Kruskal-Wallis). A comparison that cannot be tested is a
+-- row with a null p-value and a test_note; patients without a value are counted
+-- (n_excluded_unknown).
 with comparisons as (
     select * from {{ ref('int_group_comparisons') }}
 ),
@@ -18,12 +20,14 @@ final as (
         cast(n_a as integer) as n_a,
         cast(n_b as integer) as n_b,
         cast(n_tested as integer) as n_tested,
+        cast(n_excluded_unknown as integer) as n_excluded_unknown,
         median_a,
         median_b,
         statistic,
         p_value,
         p_adjusted,
-        method
+        method,
+        test_note
     from comparisons
 )
 

@@ -1,8 +1,10 @@
 -- The study's Table 1 in long form: one row per table row and main group of the active
 -- grouping, with n, % of the group and the group median, and the characteristic's p-values
--- over all main groups repeated on each of its rows. p-values are computed on each table as
--- shown (Unknown categories included). analyses/table1_clinicopathology.sql pivots it back
--- to the printed layout.
+-- over all main groups repeated on each of its rows. Patients without a value are counted in
+-- an Unknown row (categories) or as n_missing (medians); the tests leave them out
+-- (n_excluded_unknown) and say why a p-value is null (test_note). The *_as_printed p-values
+-- test each table as shown, Unknown row included, as the paper did.
+-- analyses/table1_clinicopathology.sql pivots it back to the printed layout.
 with category_counts as (
     select * from {{ ref('int_table1_category_counts') }}
 ),
@@ -36,7 +38,8 @@ count_rows as (
         group_key,
         n_patients as n,
         round(100.0 * n_patients / nullif(n_group, 0), 1) as pct,
-        cast(null as double) as median_value
+        cast(null as double) as median_value,
+        cast(null as bigint) as n_missing
     from category_counts
 ),
 
@@ -59,7 +62,8 @@ group_size_rows as (
         main_groups.group_key,
         coalesce(group_sizes.n_patients, 0) as n,
         cast(null as double) as pct,
-        cast(null as double) as median_value
+        cast(null as double) as median_value,
+        cast(null as bigint) as n_missing
     from main_groups
     left join group_sizes on main_groups.group_key = group_sizes.group_key
 ),
@@ -116,13 +120,15 @@ median_rows as (
         main_groups.group_key,
         coalesce(group_medians.n_measured, 0) as n,
         cast(null as double) as pct,
-        cast(group_medians.median_value as double) as median_value
+        cast(group_medians.median_value as double) as median_value,
+        coalesce(group_sizes.n_patients, 0) - coalesce(group_medians.n_measured, 0) as n_missing
     from continuous_characteristics
     cross join main_groups
     left join group_medians
         on
             continuous_characteristics.characteristic = group_medians.characteristic
             and main_groups.group_key = group_medians.group_key
+    left join group_sizes on main_groups.group_key = group_sizes.group_key
 ),
 
 all_rows as (
@@ -139,7 +145,22 @@ test_columns as (
         max(p_value) filter (where test_name = 'fisher_exact') as p_value_fisher,
         max(method) filter (where test_name = 'fisher_exact') as fisher_method,
         max(p_value) filter (where test_name = 'pearson_chisq') as p_value_chisq,
-        max(p_value) filter (where test_name = 'kruskal_wallis') as p_value_kruskal_wallis
+        max(p_value) filter (where test_name = 'kruskal_wallis') as p_value_kruskal_wallis,
+        max(test_note) filter (
+            where test_name in ('fisher_exact', 'kruskal_wallis')
+        ) as test_note,
+        max(n_tested) filter (
+            where test_name in ('fisher_exact', 'kruskal_wallis')
+        ) as n_tested,
+        max(n_excluded_unknown) filter (
+            where test_name in ('fisher_exact', 'kruskal_wallis')
+        ) as n_excluded_unknown,
+        max(p_value) filter (
+            where test_name = 'fisher_exact_as_printed'
+        ) as p_value_fisher_as_printed,
+        max(p_value) filter (
+            where test_name = 'pearson_chisq_as_printed'
+        ) as p_value_chisq_as_printed
     from tests
     group by characteristic
 ),
@@ -160,10 +181,16 @@ final as (
         cast(all_rows.n as integer) as n,
         all_rows.pct,
         all_rows.median_value as median,
+        cast(all_rows.n_missing as integer) as n_missing,
         test_columns.p_value_fisher,
         test_columns.fisher_method,
         test_columns.p_value_chisq,
-        test_columns.p_value_kruskal_wallis
+        test_columns.p_value_kruskal_wallis,
+        test_columns.test_note,
+        cast(test_columns.n_tested as integer) as n_tested,
+        cast(test_columns.n_excluded_unknown as integer) as n_excluded_unknown,
+        test_columns.p_value_fisher_as_printed,
+        test_columns.p_value_chisq_as_printed
     from all_rows
     inner join main_groups on all_rows.group_key = main_groups.group_key
     left join test_columns on all_rows.characteristic = test_columns.characteristic
