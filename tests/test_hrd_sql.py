@@ -298,6 +298,7 @@ def test_header_only_segments_build_an_empty_mart(
         ).fetchall()
     assert columns == [
         ("sample_id", "VARCHAR"), ("hrd_loh", "INTEGER"), ("tai", "INTEGER"),
-        ("lst", "INTEGER"), ("hrd_sum", "INTEGER"), ("genome_reference", "VARCHAR"),
+        ("lst", "INTEGER"), ("hrd_sum", "INTEGER"), ("hrd_status", "VARCHAR"),
+        ("genome_reference", "VARCHAR"),
         ("method_version", "VARCHAR"),
     ]
