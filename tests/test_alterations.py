@@ -14,6 +14,7 @@ from calcomics.methods.alterations import (
     mutated_gene_frequencies,
 )
 from calcomics.methods.stats import fisher_exact
+from calcomics.methods.stats.notes import ALL_VALUES_EQUAL, ONE_GROUP_ONLY, groups_left_out
 
 DESIGN = GroupDesign(("g1", "g2", "g3"), ("Group 1", "Group 2", "Group 3"), (1, 2, 3))
 
@@ -79,7 +80,7 @@ def test_mutated_gene_empty_inputs_give_typed_empty_frames():
             "frequency": "float64"}
 
 
-def test_mutated_gene_group_without_sequenced_samples_is_tested_as_r_does():
+def test_mutated_gene_group_without_sequenced_samples_is_left_out_as_r_does():
     """A main group nobody of which is sequenced: R's fisher.test drops the empty column."""
     samples = _samples()
     sequenced = samples[samples["group_key"] != "g2"]  # g2 patients absent from the MAF
@@ -91,12 +92,29 @@ def test_mutated_gene_group_without_sequenced_samples_is_tested_as_r_does():
     assert set(result["n_sequenced_all"]) == {11} and set(result["n_mutated_all"]) == {3}
     expected = stats.fisher_exact([[2, 1], [2, 4]]).pvalue
     assert result["p_value_all_main_groups"].tolist() == pytest.approx([expected] * 3)
-    assert result["test_note"].isna().all() and set(result["fisher_method"]) == {"exact"}
-    # one main group sequenced: a 2 x 1 table after dropping empty columns, R gives p = 1
-    only_g1 = samples[samples["group_key"] == "g1"]
+    assert set(result["test_note"]) == {groups_left_out(["Group 2"])}
+    assert set(result["fisher_method"]) == {"exact"}
+
+
+def test_mutated_gene_degenerate_tables_get_notes_not_p_values():
+    samples = _samples()
+    # only one main group sequenced: R prints 1, we report no p-value
+    only_g1 = samples[samples["group_key"].isin(["g1", "outside"])]
+    mutated = pd.DataFrame({"sample_id": ["S0", "S1", "S12"], "gene_symbol": ["X"] * 3})
     single = mutated_gene_frequencies(mutated, only_g1, DESIGN)
-    assert single["p_value_all_main_groups"].tolist() == [1.0] * 3
-    assert single["test_note"].isna().all()
+    assert single["p_value_all_main_groups"].isna().all()
+    assert set(single["test_note"]) == {ONE_GROUP_ONLY}
+    assert set(single["fisher_method"]) == {"not_testable"}
+    # every sequenced main-group sample mutated: one category only
+    few = samples[samples["sample_id"].isin(["S0", "S1", "S4", "S5"])]
+    everyone = pd.DataFrame({"sample_id": ["S0", "S1", "S4", "S5"], "gene_symbol": ["Y"] * 4})
+    all_mutated = mutated_gene_frequencies(everyone, few, DESIGN)
+    assert all_mutated["p_value_all_main_groups"].isna().all()
+    assert set(all_mutated["test_note"]) == {ALL_VALUES_EQUAL}
+    # the threshold note wins over the table's own degeneracy
+    below = mutated_gene_frequencies(mutated, only_g1, DESIGN, min_mutated_samples=5)
+    assert set(below["test_note"]) == {below_min_mutated_note(5)}
+    assert set(below["fisher_method"]) == {"not_tested"}
 
 
 def test_mutated_gene_fisher_matches_scipy_for_two_groups():

@@ -103,15 +103,19 @@ def test_high_suspicion_has_higher_tmb_and_cin(warehouse):
 
 @pytest.fixture(scope="module")
 def edge_warehouse(small_raw_dir, tmp_path_factory):
-    """Small cohort with a silent-only sample and duplicated MAF rows."""
+    """Small cohort with a silent-only sample, duplicated MAF rows and an indel-only sample."""
     root = tmp_path_factory.mktemp("edge")
     raw = root / "raw"
     shutil.copytree(small_raw_dir, raw)
     maf = pd.read_csv(raw / "mutations.maf", sep="\t", dtype=str, keep_default_na=False)
     samples = maf["Tumor_Sample_Barcode"].unique()
-    silent_sample, duplicated_sample = samples[0], samples[1]
+    silent_sample, duplicated_sample, indel_sample = samples[0], samples[1], samples[2]
     maf.loc[maf["Tumor_Sample_Barcode"] == silent_sample, "Variant_Classification"] = "Silent"
     duplicates = maf[maf["Tumor_Sample_Barcode"] == duplicated_sample].head(3)
+    snvs_of_indel_sample = (maf["Tumor_Sample_Barcode"] == indel_sample) & (
+        maf["Variant_Type"] == "SNP")
+    assert (maf["Tumor_Sample_Barcode"] == indel_sample).sum() > snvs_of_indel_sample.sum()
+    maf = maf[~snvs_of_indel_sample]
     pd.concat([maf, duplicates]).to_csv(raw / "mutations.maf", sep="\t", index=False)
     gap = _cut_segment_gap(raw / "segments.tsv")
     build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True)
@@ -261,3 +265,80 @@ def test_gene_in_a_segmentation_gap_takes_the_flanking_mean(edge_warehouse):
     ).fetchall()
     assert source == "flanking_segments" and len(flanks) == 2
     assert value == pytest.approx((flanks[0][0] + flanks[1][0]) / 2, abs=1e-12)
+
+
+def test_indel_only_sample_has_unfitted_signature_rows(edge_warehouse):
+    warehouse, _, _, maf, _ = edge_warehouse
+    indel_sample = maf["Tumor_Sample_Barcode"].unique()[2]
+    rows = warehouse.execute(
+        "select signature_catalogue, exposure, proportion, n_snvs_used, n_variants_excluded, "
+        "fit_note from fct_mutational_signatures where sample_id = ?", [indel_sample]).fetchall()
+    n_indels = int((maf["Tumor_Sample_Barcode"] == indel_sample).sum())
+    assert len(rows) == 7
+    assert set(rows) == {(None, None, None, 0, n_indels,
+                          "not fitted: no usable single-base substitution")}
+    fitted = warehouse.execute(
+        "select distinct signature_catalogue from fct_mutational_signatures "
+        "where sample_id != ?", [indel_sample]).fetchall()
+    assert fitted == [("SBS-96",)]  # the demo MAF carries trinucleotide context
+
+
+def test_patients_absent_from_the_maf_are_not_sequenced(edge_warehouse):
+    """A MAF covering a subset of the patients: the others have no TMB or signature row."""
+    warehouse, silent_sample, _, maf, _ = edge_warehouse
+    in_maf = set(maf["Tumor_Sample_Barcode"])
+    patients = {row[0] for row in warehouse.execute("select patient_id from dim_patients")
+                .fetchall()}
+    assert in_maf < patients  # the demo cohort sequenced only some patients
+    for mart in ("fct_tumor_mutational_burden", "fct_mutational_signatures"):
+        samples = {row[0] for row in warehouse.execute(f"select sample_id from {mart}")
+                   .fetchall()}
+        assert samples == in_maf, mart
+    assert warehouse.execute(
+        "select distinct n_sequenced_all from fct_mutated_gene_frequencies").fetchall() == [
+        (len(in_maf),)]
+    overview = dict(warehouse.execute(
+        "select patient_id, tmb_per_mb from rpt_patient_overview").fetchall())
+    assert all(overview[p] is None for p in patients - in_maf)
+    assert overview[silent_sample] == 0.0  # sequenced, nothing non-synonymous: TMB 0
+
+
+MUTATION_MARTS = ("fct_tumor_mutational_burden", "fct_mutational_signatures",
+                  "fct_mutated_gene_frequencies")
+
+
+@pytest.fixture(scope="module")
+def no_maf_warehouse(small_raw_dir, tmp_path_factory):
+    """Small cohort whose mutations.maf is header-only (an absent mutation layer)."""
+    root = tmp_path_factory.mktemp("no_maf")
+    raw = root / "raw"
+    shutil.copytree(small_raw_dir, raw)
+    header = (raw / "mutations.maf").read_text().split("\n", 1)[0]
+    (raw / "mutations.maf").write_text(header + "\n")
+    build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True,
+                    select=" ".join(f"+{mart}" for mart in MUTATION_MARTS),
+                    target_path=root / "target")
+    connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    yield connection
+    connection.close()
+
+
+def test_header_only_maf_builds_every_mutation_mart_empty(no_maf_warehouse):
+    models = (*MUTATION_MARTS, "int_tumor_mutational_burden", "int_signature_exposures",
+              "int_mutated_gene_frequencies")
+    for model in models:
+        assert no_maf_warehouse.execute(f"select count(*) from {model}").fetchone() == (0,)
+    # nobody is sequenced: no TMB row means "not sequenced", never TMB 0
+    assert no_maf_warehouse.execute(
+        "select count(*) filter (where has_wes), count(*) from int_patient_spine"
+    ).fetchone() == (0, 40)
+    types = dict(no_maf_warehouse.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_name = 'fct_mutational_signatures'").fetchall())
+    assert (types["exposure"], types["n_snvs_used"], types["signature_catalogue"]) == (
+        "DOUBLE", "INTEGER", "VARCHAR")
+    types = dict(no_maf_warehouse.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_name = 'fct_mutated_gene_frequencies'").fetchall())
+    assert (types["p_value_all_main_groups"], types["n_mutated"], types["test_note"]) == (
+        "DOUBLE", "INTEGER", "VARCHAR")

@@ -4,7 +4,9 @@ The subset (all rows of 150 patients, tests/data/PROVENANCE_signatures.md) runs 
 warehouse's TMB SQL: a generated 150-patient cohort is relabelled with the TCGA barcodes so the
 clinical and omics files are consistent, and its MAF is replaced by the real one (mapped to the
 warehouse's MAF layout: Protein_Change -> HGVSp_Short, read counts from t_depth and t_vaf, no
-trinucleotide context). It also runs through the signature code (SBS-6; SBS-96 needs a context).
+trinucleotide context). It also runs through the signature code (SBS-6; SBS-96 needs a context)
+and the warehouse's signature mart, which falls back to SBS-6 for such a MAF. The warehouse is
+built with a capture size other than the demo default (var exome_capture_size_mb = 30 Mb).
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calcomics.methods.signatures import REASON_NO_CONTEXT, maf_to_staged, sbs_catalogue
+from calcomics.methods.signatures import (
+    CATALOGUE_SBS6,
+    REASON_NO_CONTEXT,
+    maf_to_staged,
+    sbs_catalogue,
+    signature_exposures_long,
+)
 from calcomics.synth.cohort import generate_cohort, write_cohort
 from calcomics.warehouse.build import build_warehouse
 
@@ -25,6 +33,7 @@ TCGA_MAF = Path(__file__).parent / "data" / "tcga_brca_mutations_subset.maf.tsv.
 NONSYNONYMOUS = {"Frame_Shift_Del", "Frame_Shift_Ins", "Splice_Site", "Translation_Start_Site",
                  "Nonsense_Mutation", "Nonstop_Mutation", "In_Frame_Del", "In_Frame_Ins",
                  "Missense_Mutation"}
+CAPTURE_SIZE_MB = 30.0
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +76,8 @@ def tcga_warehouse(tmp_path_factory, tcga_maf):
         header = "\t".join([columns[0], *(rename[c] for c in columns[1:])])
         (raw / name).write_text(header + "\n" + body)
     _warehouse_layout(tcga_maf).to_csv(raw / "mutations.maf", sep="\t", index=False)
-    build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True)
+    build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True,
+                    dbt_vars={"exome_capture_size_mb": CAPTURE_SIZE_MB})
     connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
     yield connection
     connection.close()
@@ -88,6 +98,11 @@ def test_tcga_tmb_through_the_warehouse(tcga_warehouse, tcga_maf):
         "from fct_tumor_mutational_burden").fetchone()
     assert n_duplicates == len(tcga_maf) - len(deduplicated) == 1
     assert 0.3 < median_tmb < 3  # luminal-dominated TCGA BRCA: ~1 non-synonymous / Mb
+    capture, worst = tcga_warehouse.execute(
+        "select any_value(capture_size_mb), max(abs(tmb_per_mb * ? - n_nonsynonymous)) "
+        "from fct_tumor_mutational_burden having count(distinct capture_size_mb) = 1",
+        [CAPTURE_SIZE_MB]).fetchone()
+    assert capture == CAPTURE_SIZE_MB and worst < 1e-9  # the var, not the paper's 35.8
     chromosomes = {row[0] for row in tcga_warehouse.execute(
         "select distinct chromosome from stg_raw__mutations").fetchall()}
     assert "chrX" in chromosomes and "chr23" not in chromosomes  # X coded 23 in the source
@@ -109,3 +124,29 @@ def test_tcga_signature_code_falls_back_to_sbs6(tcga_maf):
     assert no_context == catalogue.to_numpy().sum()
     shares = catalogue.sum() / catalogue.to_numpy().sum()
     assert shares.idxmax() == "C>T" and np.isclose(shares.sum(), 1)
+
+
+def test_tcga_signatures_through_the_warehouse_are_sbs6_fits(tcga_warehouse, tcga_maf):
+    """No trinucleotide context in the MAF: every sample fitted on SBS-6, none NaN."""
+    rows = tcga_warehouse.execute(
+        "select sample_id, signature, signature_catalogue, exposure, proportion, "
+        "reconstruction_cosine, n_snvs_used, fit_note from fct_mutational_signatures "
+        "order by sample_id, signature").df()
+    assert len(rows) == 150 * 7 and set(rows["signature_catalogue"]) == {CATALOGUE_SBS6}
+    assert rows["fit_note"].isna().all()
+    values = rows[["exposure", "proportion", "reconstruction_cosine"]].to_numpy(dtype=float)
+    assert np.isfinite(values).all()
+    per_sample = rows.groupby("sample_id").agg(
+        proportion=("proportion", "sum"), exposure=("exposure", "sum"),
+        used=("n_snvs_used", "first"))
+    np.testing.assert_allclose(per_sample["proportion"], 1.0, atol=1e-9)
+    assert 0.95 < (per_sample["exposure"] / per_sample["used"]).median() < 1.05
+    # the mart holds what the library computes from the raw MAF
+    expected = signature_exposures_long(maf_to_staged(tcga_maf.assign(Trinucleotide_Context="")))
+    expected = expected.sort_values(["sample_id", "signature"]).reset_index(drop=True)
+    np.testing.assert_allclose(rows["exposure"], expected["exposure"], rtol=1e-9, atol=1e-9)
+    assert rows["n_snvs_used"].tolist() == expected["n_snvs_used"].tolist()
+    compared = tcga_warehouse.execute(
+        "select count(*) from fct_group_comparisons where feature_family = "
+        "'mutational_signature' and p_value is not null").fetchone()[0]
+    assert compared > 0  # the SBS-6 proportions reach the group comparisons

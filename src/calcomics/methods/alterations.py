@@ -22,6 +22,7 @@ import pandas as pd
 
 from calcomics.design import GroupDesign
 from calcomics.methods.stats import fisher_exact, p_adjust
+from calcomics.methods.stats.noted import fisher_exact_noted
 from calcomics.methods.stats.notes import NO_VALUES
 
 _DIRECTIONS = (("gain", 1), ("loss", -1))
@@ -89,6 +90,24 @@ def _fisher_tables(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return p_values, methods
 
 
+def _fisher_noted_tables(tables: np.ndarray, labels: tuple[str, ...]
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """p, method and test_note (:func:`calcomics.methods.stats.noted.fisher_exact_noted`) of
+    each table of an (n, r, k) stack whose columns are the groups ``labels``.
+
+    Identical tables are evaluated once, as in :func:`_fisher_tables`.
+    """
+    if len(tables) == 0:
+        return np.empty(0), np.empty(0, dtype=object), np.empty(0, dtype=object)
+    unique, inverse = np.unique(tables.reshape(len(tables), -1), axis=0, return_inverse=True)
+    results = [fisher_exact_noted(table.reshape(tables.shape[1:]), labels) for table in unique]
+    inverse = np.asarray(inverse).reshape(-1)
+    p_values = np.array([result.p_value for result in results], dtype=float)[inverse]
+    methods = np.array([result.method for result in results], dtype=object)[inverse]
+    notes = np.array([result.test_note for result in results], dtype=object)[inverse]
+    return p_values, methods, notes
+
+
 def all_groups_tables(hits: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """2 × k tables (altered / not altered by main group) of an (n, k) hit matrix."""
     return np.stack([hits, sizes[None, :] - hits], axis=1)
@@ -149,12 +168,18 @@ def mutated_gene_frequencies(
         group_key, group_label, group_order, n_mutated, n_sequenced, frequency (fraction
         0..1), n_mutated_all, n_sequenced_all, frequency_all, frequency_rank (1 = most
         mutated samples, ties by symbol), p_value_all_main_groups, fisher_method
-        (exact, monte_carlo or not_tested) of the 2 × k mutated/not by main group table and
-        test_note (null when tested, else :func:`below_min_mutated_note`). Tables with an
-        empty column (a main group without sequenced samples) are tested as R's
-        ``fisher.test`` does: empty columns are dropped, p = 1 when one column is left. A
-        patient absent from ``samples`` is not sequenced: in no denominator, and its calls
-        in ``mutated`` are ignored. Typed (string, int64, float64) also with no rows.
+        (exact, monte_carlo, not_tested below the threshold, not_testable for a degenerate
+        table) of the 2 × k mutated/not by main group table and test_note.
+
+    Notes
+    -----
+    ``test_note`` is :func:`below_min_mutated_note` for a gene under the threshold, else
+    the note of :func:`calcomics.methods.stats.noted.fisher_exact_noted`: a main group
+    without sequenced samples is left out as R's ``fisher.test`` does (p reported, note
+    ``groups_left_out``); only one main group sequenced, fewer than 3 sequenced main-group
+    samples, or every sequenced main-group sample mutated give a null p (R would print 1).
+    A patient absent from ``samples`` is not sequenced: in no denominator, and its calls in
+    ``mutated`` are ignored. Typed (string, int64, float64) also with no rows.
     """
     k = len(design.keys)
     sequenced = samples["sample_id"].drop_duplicates()
@@ -178,10 +203,12 @@ def mutated_gene_frequencies(
     tested = hits.sum(axis=1) >= min_mutated_samples
     p_values = np.full(len(genes), np.nan)
     methods = np.full(len(genes), "not_tested", dtype=object)
-    p_values[tested], methods[tested] = _fisher_tables(all_groups_tables(hits[tested], sizes))
+    notes = np.full(len(genes), below_min_mutated_note(min_mutated_samples), dtype=object)
+    p_values[tested], methods[tested], notes[tested] = _fisher_noted_tables(
+        all_groups_tables(hits[tested], sizes), tuple(design.labels))
     genes["p_value_all_main_groups"] = p_values
     genes["fisher_method"] = methods
-    genes["test_note"] = np.where(tested, None, below_min_mutated_note(min_mutated_samples))
+    genes["test_note"] = notes
     frame = _long_by_group(genes, {
         "n_mutated": hits,
         "n_sequenced": np.broadcast_to(sizes, hits.shape),
