@@ -255,6 +255,37 @@ def test_clinical_mapping_of_unknown_target_is_an_error(tmp_path):
         run_importer("clinical", [CLINICAL], ImportOptions(mapping=mapping))
 
 
+def test_clinical_mapping_extra_columns_make_new_grouping_columns(tmp_path):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "patient_id: Tumor_Sample_Barcode\n"
+        "extra_columns:\n"
+        "  histological_type:\n"
+        "    column: histological_type\n"
+        "    values: {Infiltrating_Ductal_Carcinoma: ductal,\n"
+        "             Infiltrating_Lobular_Carcinoma: lobular}\n"
+        "    default: other\n"
+        "passthrough: [pathologic_T]\n"
+    )
+    clinical = run_importer("clinical", [CLINICAL], ImportOptions(mapping=mapping)
+                            ).tables["clinical"]
+    source = pd.read_csv(CLINICAL, sep="\t", dtype=str, keep_default_na=False)
+    expected = source["histological_type"].map(
+        {"Infiltrating_Ductal_Carcinoma": "ductal", "Infiltrating_Lobular_Carcinoma": "lobular"}
+    ).fillna("other")
+    assert clinical["histological_type"].tolist() == expected.tolist()
+    assert list(clinical.columns[-2:]) == ["histological_type", "pathologic_T"]
+
+
+def test_clinical_mapping_extra_column_named_like_ours_is_an_error(tmp_path):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("patient_id: Tumor_Sample_Barcode\n"
+                       "extra_columns: {lymph_node_status: {column: pathologic_N}}\n")
+    with pytest.raises(ImportInputError, match="extra_columns lymph_node_status are columns of "
+                                               "the raw layout"):
+        run_importer("clinical", [CLINICAL], ImportOptions(mapping=mapping))
+
+
 def test_cbioportal_clinical_joins_the_primary_sample():
     result = run_importer("clinical", [STUDY / "data_clinical_patient.txt",
                                        STUDY / "data_clinical_sample.txt"], ImportOptions())

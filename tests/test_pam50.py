@@ -440,3 +440,15 @@ def test_tcga_er_balanced_centring_calls_hr_positive_tumours_luminal():
     assert (balanced["centring_reference_samples"] == 20).all()
     assert luminal(balanced) == 23
     assert luminal(pam50_calls(log_cpm[skewed])) == 17
+
+
+def test_er_status_uses_the_reported_call_only_where_the_percentage_is_missing():
+    from calcomics.warehouse.transcriptomic_inputs import er_status
+
+    patients = pd.DataFrame({"patient_id": ["a", "b", "c", "d"],
+                             "er_ihc_pct": [50.0, None, None, 0.0]})
+    reported = pd.DataFrame({"patient_id": ["b", "c", "d", "z"],
+                             "attribute_value": ["Negative", "equivocal", "positive", "negative"]})
+    assert er_status(patients, reported).to_dict() == {"a": True, "b": False, "c": None,
+                                                       "d": False}
+    assert er_status(patients).to_dict() == {"a": True, "b": None, "c": None, "d": False}

@@ -3,11 +3,18 @@
 Not run by the build or the tests (they read the files written here); kept so the subset's
 provenance is reproducible. Usage: ``python make_subset.py REFERENCE_DIR`` where
 REFERENCE_DIR holds the source tables listed in PROVENANCE.md (clinical.tsv,
-survival_cdr.tsv, mutations.maf.tsv.gz, expression_counts_er.tsv.gz).
+survival_cdr.tsv, mutations.maf.tsv.gz, expression_counts_er.tsv.gz,
+expression_sample_labels.tsv).
 
 Selection: female patients whose tumour is hormone-receptor positive (ER or PR "Positive")
 and HER2 negative (IHC "Negative", or IHC "Equivocal" with ISH "Negative", or no IHC with
 ISH "Negative"), i.e. the HR+/HER2- population of the study, by the Firehose clinical table.
+
+ER-negative reference tumours: the ER-negative tumours of the expression table (by its ER
+labels) outside the study population are added to clinical.tsv with their patient barcode and
+ER status only (column study_cohort says which rows they are), so an all-HR+ cohort can be
+PAM50-called with the ER-balanced centring (Zhao et al. 2015) on tumours sequenced and
+processed alike; having no histology, they fall in no comparison group.
 """
 
 from __future__ import annotations
@@ -48,9 +55,23 @@ def main(reference: Path) -> None:
     cohort = clinical.loc[hr_positive_her2_negative(clinical), CLINICAL_COLUMNS]
     survival = pd.read_csv(reference / "survival_cdr.tsv", sep="\t", dtype=str)
     cohort = cohort.merge(survival[SURVIVAL_COLUMNS], on="bcr_patient_barcode", how="left")
+    cohort["study_cohort"] = "HR+/HER2- study population"
+    patients = set(cohort["bcr_patient_barcode"])
+
+    expression = pd.read_csv(reference / "expression_counts_er.tsv.gz", sep="\t", dtype=str,
+                             keep_default_na=False)
+    labels = pd.read_csv(reference / "expression_sample_labels.tsv", sep="\t", dtype=str)
+    er_negative = set(labels.loc[labels["ER"].eq("Negative"), "sample"])
+    references = sorted(c for c in expression.columns[1:]
+                        if c[:12] not in patients and c in er_negative)
+    reference_rows = pd.DataFrame({
+        "bcr_patient_barcode": [c[:12] for c in references],
+        "breast_carcinoma_estrogen_receptor_status": "Negative",
+        "study_cohort": "ER-negative reference (PAM50 centring only)",
+    })
+    cohort = pd.concat([cohort, reference_rows], ignore_index=True)
     cohort = cohort.sort_values("bcr_patient_barcode")
     cohort.to_csv(OUT / "clinical.tsv", sep="\t", index=False)
-    patients = set(cohort["bcr_patient_barcode"])
 
     maf = pd.read_csv(reference / "mutations.maf.tsv.gz", sep="\t", dtype=str,
                       keep_default_na=False)
@@ -58,12 +79,12 @@ def main(reference: Path) -> None:
     maf.to_csv(OUT / "mutations.maf.tsv.gz", sep="\t", index=False,
                compression={"method": "gzip", "mtime": 0})
 
-    expression = pd.read_csv(reference / "expression_counts_er.tsv.gz", sep="\t", dtype=str,
-                             keep_default_na=False)
-    keep = ["gene_symbol"] + [c for c in expression.columns[1:] if c[:12] in patients]
+    keep = ["gene_symbol"] + [c for c in expression.columns[1:]
+                              if c[:12] in patients or c in references]
     expression[keep].to_csv(OUT / "expression_counts.tsv.gz", sep="\t", index=False,
                             compression={"method": "gzip", "mtime": 0})
-    print(f"{len(cohort)} patients, {len(maf)} MAF rows, {len(keep) - 1} expression samples")
+    print(f"{len(patients)} study patients, {len(references)} ER-negative references, "
+          f"{len(maf)} MAF rows, {len(keep) - 1} expression samples")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Adapters from the formats people have (GDC/TCGA, cBioPortal, ASCAT, OncoScan ChAS) to the raw layout.
+"""Adapters from public formats (GDC/TCGA, cBioPortal, ASCAT, OncoScan ChAS) to the raw layout.
 
 Each adapter reads one public format and writes the warehouse's raw file
 (:data:`calcomics.warehouse.raw_layout.RAW_FILES`); ``calcomics import`` runs them and then the

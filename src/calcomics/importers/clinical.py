@@ -19,6 +19,8 @@ attribute is passed through under its own name.
     rfs_months: {column: days_to_last_followup, factor: 0.0328767}   # days -> months
     histological_grade: {column: grade, values: {G1: I, G2: II, G3: III}, default: unknown}
     passthrough: [menopause_status, pathologic_T]   # optional; default: every unmapped column
+    extra_columns:                                  # optional: new columns, e.g. for a grouping
+      histological_type: {column: histological_type, values: {"*Ductal*": ductal}, default: other}
 
 ``values`` keys are exact values or shell patterns (``*``, ``?``; exact keys win, then
 patterns in the order written); a value not covered is an error naming the file, line, column
@@ -26,7 +28,9 @@ and value, unless the entry has ``default:`` (used for every uncovered value). E
 empty. Numeric columns (age, sizes, percentages, RFS) are parsed after ``values`` and
 multiplied by ``factor`` (default 1). Our columns the mapping does not name are written empty
 (every clinical field but ``patient_id`` may be empty). Unmapped input columns are passed
-through unchanged (the warehouse offers them as groupings).
+through unchanged (the warehouse offers them as groupings). ``extra_columns`` makes new
+columns the same way as ours (values, default; text only), e.g. a ``histological_type`` with
+the values of the shipped grouping of that name.
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ class ClinicalMapping:
 
     fields: tuple[FieldMapping, ...]
     passthrough: tuple[str, ...] | None = None  # None: every unmapped column
+    extra_fields: tuple[FieldMapping, ...] = ()  # new columns beyond the raw layout
 
 
 def clinical_rules() -> tuple[ColumnRules, ...]:
@@ -92,36 +97,53 @@ def parse_mapping(spec: object, source: str) -> ClinicalMapping:
     if passthrough is not None and not (isinstance(passthrough, list)
                                         and all(isinstance(c, str) for c in passthrough)):
         raise ImportInputError(f"{source}: passthrough must be a list of column names")
+    extra = spec.get("extra_columns") or {}
+    if not isinstance(extra, dict):
+        raise ImportInputError(f"{source}: extra_columns must map new column names to entries")
+    clash = sorted(set(extra) & ours)
+    if clash:
+        raise ImportInputError(f"{source}: extra_columns {', '.join(clash)} are columns of the "
+                               "raw layout; map them at the top level")
+    extra_fields = tuple(
+        _field(target, entry, source) for target, entry in extra.items()
+    )
     fields = []
     for target, entry in spec.items():
-        if target == "passthrough":
+        if target in ("passthrough", "extra_columns"):
             continue
         if target not in ours:
             raise ImportInputError(f"{source}: {target!r} is not a clinical column of the raw "
-                                   f"layout (known: {', '.join(sorted(ours))})")
-        if isinstance(entry, str):
-            entry = {"column": entry}
-        if not isinstance(entry, dict) or "column" not in entry:
-            raise ImportInputError(f"{source}, {target}: give the input column "
-                                   f"({target}: COLUMN or {target}: {{column: COLUMN}})")
-        unknown = set(entry) - MAPPING_KEYS
-        if unknown:
-            raise ImportInputError(f"{source}, {target}: unknown key(s) {sorted(unknown)} "
-                                   f"(allowed: {', '.join(sorted(MAPPING_KEYS))})")
-        values = entry.get("values") or {}
-        if not isinstance(values, dict):
-            raise ImportInputError(f"{source}, {target}: values must be a mapping")
-        try:
-            factor = float(entry.get("factor", 1.0))
-        except (TypeError, ValueError) as error:
-            raise ImportInputError(f"{source}, {target}: factor must be a number") from error
-        fields.append(FieldMapping(
-            target, str(entry["column"]),
-            {str(k): "" if v is None else str(v) for k, v in values.items()},
-            None if entry.get("default") is None else str(entry["default"]), factor))
+                                   f"layout (known: {', '.join(sorted(ours))}); new columns go "
+                                   "under extra_columns")
+        fields.append(_field(target, entry, source))
     if "patient_id" not in {f.target for f in fields}:
         raise ImportInputError(f"{source}: the mapping must name the patient_id column")
-    return ClinicalMapping(tuple(fields), None if passthrough is None else tuple(passthrough))
+    return ClinicalMapping(tuple(fields), None if passthrough is None else tuple(passthrough),
+                           extra_fields)
+
+
+def _field(target: str, entry: object, source: str) -> FieldMapping:
+    """One mapping entry (short form ``COLUMN`` or ``{column, values, default, factor}``)."""
+    if isinstance(entry, str):
+        entry = {"column": entry}
+    if not isinstance(entry, dict) or "column" not in entry:
+        raise ImportInputError(f"{source}, {target}: give the input column "
+                               f"({target}: COLUMN or {target}: {{column: COLUMN}})")
+    unknown = set(entry) - MAPPING_KEYS
+    if unknown:
+        raise ImportInputError(f"{source}, {target}: unknown key(s) {sorted(unknown)} "
+                               f"(allowed: {', '.join(sorted(MAPPING_KEYS))})")
+    values = entry.get("values") or {}
+    if not isinstance(values, dict):
+        raise ImportInputError(f"{source}, {target}: values must be a mapping")
+    try:
+        factor = float(entry.get("factor", 1.0))
+    except (TypeError, ValueError) as error:
+        raise ImportInputError(f"{source}, {target}: factor must be a number") from error
+    return FieldMapping(
+        target, str(entry["column"]),
+        {str(k): "" if v is None else str(v) for k, v in values.items()},
+        None if entry.get("default") is None else str(entry["default"]), factor)
 
 
 def read_mapping(path: Path) -> ClinicalMapping:
@@ -191,7 +213,7 @@ def to_number(cells: pd.Series, rule: FieldMapping, numeric: str, path: Path,
 def apply_mapping(frame: pd.DataFrame, mapping: ClinicalMapping, path: Path,
                   skipped: int) -> pd.DataFrame:
     """The input table as ``clinical.csv``: our columns in layout order, then passed-through."""
-    require_columns(frame, [f.column for f in mapping.fields], path,
+    require_columns(frame, [f.column for f in mapping.fields + mapping.extra_fields], path,
                     "clinical table for this mapping")
     rules = {rule.name: rule for rule in clinical_rules()}
     by_target = {f.target: f for f in mapping.fields}
@@ -204,11 +226,13 @@ def apply_mapping(frame: pd.DataFrame, mapping: ClinicalMapping, path: Path,
         cells = map_values(frame[spec.column], spec, path, skipped)
         out[name] = (to_number(cells, spec, rule.numeric, path, skipped)
                      if rule.numeric else cells)
-    used = {f.column for f in mapping.fields}
+    for spec in mapping.extra_fields:
+        out[spec.target] = map_values(frame[spec.column], spec, path, skipped)
+    used = {f.column for f in mapping.fields + mapping.extra_fields}
     extra = (mapping.passthrough if mapping.passthrough is not None
              else tuple(c for c in frame.columns if c not in used))
     require_columns(frame, list(extra), path, "clinical table (passthrough)")
-    clash = [c for c in extra if c in rules]
+    clash = [c for c in extra if c in rules or c in out.columns]
     if clash:
         raise ImportInputError(f"{path}: input column(s) {', '.join(clash)} have the name of a "
                                "raw clinical column but are not mapped; map them or leave "

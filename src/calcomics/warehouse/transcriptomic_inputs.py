@@ -119,16 +119,29 @@ def score_collections(
 ER_POSITIVE_MIN_PCT = 1.0
 
 
-def er_status(patients: pd.DataFrame) -> pd.Series:
+ER_STATUS_VALUES = {"positive": True, "negative": False}
+
+
+def er_status(patients: pd.DataFrame, reported: pd.DataFrame | None = None) -> pd.Series:
     """ER status per patient from ``er_ihc_pct`` (ASCO/CAP: >= 1 % positive).
 
-    ``patients`` has columns patient_id and er_ihc_pct; a missing percentage gives a missing
-    status (object Series of True / False / None, index patient_id, sorted).
+    ``patients`` has columns patient_id and er_ihc_pct. Where the percentage is missing, the
+    pathologist's call is used when the cohort reports one: ``reported`` holds the optional
+    extra clinical column ``er_status`` as (patient_id, attribute_value) rows, values
+    positive / negative in any case (other values count as missing). Result: object Series of
+    True / False / None, index patient_id, sorted.
     """
     pct = pd.to_numeric(patients["er_ihc_pct"], errors="coerce").to_numpy(dtype=float)
-    status = np.where(np.isnan(pct), None, pct >= ER_POSITIVE_MIN_PCT)
-    out = pd.Series(status, index=patients["patient_id"].astype(str), dtype=object)
-    return out.sort_index()
+    status = pd.Series(np.where(np.isnan(pct), None, pct >= ER_POSITIVE_MIN_PCT),
+                       index=patients["patient_id"].astype(str), dtype=object)
+    if reported is not None and len(reported):
+        calls = (reported.assign(patient_id=reported["patient_id"].astype(str))
+                 .set_index("patient_id")["attribute_value"]
+                 .astype(str).str.strip().str.lower().map(ER_STATUS_VALUES))
+        calls = calls[calls.notna() & calls.index.isin(status.index)]
+        missing = status.isna() & status.index.isin(calls.index)
+        status[missing] = calls.reindex(status.index[missing]).astype(object)
+    return status.sort_index()
 
 
 def pam50_input(
