@@ -9,7 +9,12 @@ import pytest
 from calcomics.design import GroupDesign
 from calcomics.methods.alterations import copy_number_alteration_frequencies
 from calcomics.methods.stats import fisher_exact
-from calcomics.methods.stats.notes import NO_VALUES
+from calcomics.methods.stats.notes import (
+    FEWER_THAN_MIN_OBSERVATIONS,
+    NO_VALUES,
+    ONE_GROUP_ONLY,
+    groups_left_out,
+)
 
 THREE = GroupDesign(("g1", "g2", "g3"), ("Group 1", "Group 2", "Group 3"), (1, 2, 3))
 TWO = GroupDesign(("g1", "g2"), ("Group 1", "Group 2"), (1, 2))
@@ -39,9 +44,9 @@ def test_absent_layer_gives_typed_empty_frames_with_every_column() -> None:
     }
 
 
-def test_no_profiled_main_group_sample_is_noted_for_the_2_x_k_test() -> None:
-    # calls only for samples outside the main groups: every 2 x 3 table is all zero (R:
-    # FEXACT error 3), every 2 x 2 group-vs-rest table too (R: p = 1)
+def test_no_profiled_main_group_sample_is_noted_for_every_test() -> None:
+    # calls only for samples outside the main groups: nothing to compare (R: FEXACT error 3
+    # for the 2 x 3 table, p = 1 for the all-zero 2 x 2 tables); null p and NO_VALUES
     samples = pd.DataFrame({"sample_id": ["S1", "S2"], "group_key": ["outside", None]})
     calls = _calls([("A", "S1", 1), ("A", "S2", -1)])
     result = copy_number_alteration_frequencies(calls, samples, THREE, all_groups_test=True)
@@ -49,28 +54,44 @@ def test_no_profiled_main_group_sample_is_noted_for_the_2_x_k_test() -> None:
     assert result["p_value_all_main_groups"].isna().all()
     assert (result["test_note_all_main_groups"] == NO_VALUES).all()
     assert (result["fisher_method_all_main_groups"] == "not_tested").all()
-    assert (result["p_value_group_vs_rest"] == fisher_exact(np.zeros((2, 2))).p_value).all()
-    assert (result["p_value_group_vs_rest"] == 1.0).all() and result["test_note"].isna().all()
+    assert result["p_value_group_vs_rest"].isna().all()
+    assert result["p_adjusted_group_vs_rest"].isna().all()
+    assert (result["test_note"] == NO_VALUES).all()
 
 
-def test_two_main_groups_use_the_2_x_2_branch_without_note() -> None:
-    samples = pd.DataFrame({"sample_id": ["S1"], "group_key": ["outside"]})
-    result = copy_number_alteration_frequencies(_calls([("A", "S1", 1)]), samples, TWO,
-                                                all_groups_test=True)
-    assert (result["p_value_all_main_groups"] == 1.0).all()
-    assert result["test_note_all_main_groups"].isna().all()
+def test_one_main_group_with_samples_is_not_tested() -> None:
+    # a cohort whose profiled samples all belong to one main group: no rest to compare with
+    samples = pd.DataFrame({"sample_id": ["S1", "S2", "S3"], "group_key": ["g1"] * 3})
+    calls = _calls([("A", "S1", 1), ("A", "S2", 0), ("A", "S3", 0)])
+    result = copy_number_alteration_frequencies(calls, samples, TWO, all_groups_test=True)
+    assert result["p_value_group_vs_rest"].isna().all()
+    assert (result["test_note"] == ONE_GROUP_ONLY).all()
+    assert (result["test_note_all_main_groups"] == ONE_GROUP_ONLY).all()
+    gain = result[result["direction"] == "gain"].set_index("group_key")
+    assert gain.loc["g1", "rate"] == pytest.approx(1 / 3)
 
 
-def test_group_without_profiled_samples_is_tested_as_r_does() -> None:
-    # g3 has no profiled sample: its group-vs-rest table has an empty column, p = 1 in R
+def test_fewer_than_three_profiled_samples_are_not_tested() -> None:
+    samples = pd.DataFrame({"sample_id": ["S1", "S2"], "group_key": ["g1", "g2"]})
+    result = copy_number_alteration_frequencies(
+        _calls([("A", "S1", 1), ("A", "S2", 0)]), samples, TWO, all_groups_test=True)
+    assert (result["test_note"] == FEWER_THAN_MIN_OBSERVATIONS).all()
+    assert result["p_value_all_main_groups"].isna().all()
+
+
+def test_group_without_profiled_samples_is_left_out() -> None:
+    # g3 has no profiled sample: its own group-vs-rest test is not done (only one side has
+    # samples); the other groups are tested against the samples there are, as in R
     samples = pd.DataFrame({"sample_id": ["S1", "S2", "S3", "S4"],
                             "group_key": ["g1", "g1", "g2", "g2"]})
     calls = _calls([("A", "S1", 1), ("A", "S2", 1), ("A", "S3", 0), ("A", "S4", 0)])
     result = copy_number_alteration_frequencies(calls, samples, THREE, all_groups_test=True)
     gain = result[result["direction"] == "gain"].set_index("group_key")
     assert gain.loc["g3", "n_samples"] == 0 and np.isnan(gain.loc["g3", "rate"])
-    assert gain.loc["g3", "p_value_group_vs_rest"] == 1.0
+    assert np.isnan(gain.loc["g3", "p_value_group_vs_rest"])
+    assert gain.loc["g3", "test_note"] == ONE_GROUP_ONLY
     assert gain.loc["g1", "p_value_group_vs_rest"] == fisher_exact([[2, 0], [0, 2]]).p_value
+    assert pd.isna(gain.loc["g1", "test_note"])
     # the 2 x 3 table has an empty column (FEXACT's network algorithm): p = 1/3 as 2 x 2
     assert gain.loc["g1", "p_value_all_main_groups"] == pytest.approx(1 / 3, rel=1e-12)
-    assert result["test_note"].isna().all() and result["test_note_all_main_groups"].isna().all()
+    assert (result["test_note_all_main_groups"] == groups_left_out(["Group 3"])).all()

@@ -23,7 +23,13 @@ import pandas as pd
 from calcomics.design import GroupDesign
 from calcomics.methods.stats import fisher_exact, p_adjust
 from calcomics.methods.stats.noted import fisher_exact_noted
-from calcomics.methods.stats.notes import NO_VALUES
+from calcomics.methods.stats.notes import (
+    FEWER_THAN_MIN_OBSERVATIONS,
+    MIN_OBSERVATIONS,
+    NO_VALUES,
+    ONE_GROUP_ONLY,
+    groups_left_out,
+)
 
 _DIRECTIONS = (("gain", 1), ("loss", -1))
 
@@ -263,12 +269,15 @@ def copy_number_alteration_frequencies(
 
     Notes
     -----
-    ``test_note`` follows :mod:`calcomics.methods.stats.notes`. R's ``fisher.test`` returns
-    a number for every 2 × 2 table, including a group without profiled samples or an
-    all-zero table (p = 1), so the group-vs-rest note is always null. The 2 × k test
-    (k > 2) of a table without any profiled main-group sample is an error in R (FEXACT
-    error 3: all elements are zero): its p is null, its method ``not_tested`` and its note
-    :data:`~calcomics.methods.stats.notes.NO_VALUES`.
+    ``test_note`` follows :mod:`calcomics.methods.stats.notes` and the sample-size rules of
+    :mod:`calcomics.methods.stats.noted`: a group-vs-rest test whose group or rest has no
+    profiled sample (e.g. a cohort with one main group) has a null p and
+    :data:`~calcomics.methods.stats.notes.ONE_GROUP_ONLY` (R's ``fisher.test`` would print 1),
+    none at all :data:`~calcomics.methods.stats.notes.NO_VALUES`, fewer than
+    :data:`~calcomics.methods.stats.notes.MIN_OBSERVATIONS` profiled samples
+    :data:`~calcomics.methods.stats.notes.FEWER_THAN_MIN_OBSERVATIONS`; the same for the
+    2 × k test over the groups with profiled samples. A feature altered in nobody keeps R's
+    p = 1 (no note), so Bonferroni runs over the same features as in R.
     """
     k = len(design.keys)
     sizes = group_sizes(samples, design)
@@ -303,9 +312,17 @@ def copy_number_alteration_frequencies(
             "p_value_group_vs_rest": p_rest,
             "p_adjusted_group_vs_rest": p_adjusted,
         }
-        columns["test_note"] = np.full(direction_hits.shape, None, dtype=object)
+        notes = _sample_size_notes(sizes)
+        untestable = np.array([note is not None for note in notes])
+        p_rest = np.where(untestable[None, :], np.nan, p_rest)
+        p_adjusted = np.where(untestable[None, :], np.nan, p_adjusted)
+        columns["p_value_group_vs_rest"] = p_rest
+        columns["p_adjusted_group_vs_rest"] = p_adjusted
+        columns["test_note"] = np.broadcast_to(np.array(notes, dtype=object),
+                                               direction_hits.shape).copy()
         if all_groups_test:
-            p_all, method_all, note_all = _all_groups_fisher(direction_hits, sizes)
+            p_all, method_all, note_all = _all_groups_fisher(direction_hits, sizes,
+                                                             design.labels)
             columns["p_value_all_main_groups"] = np.repeat(p_all[:, None], k, axis=1)
             columns["fisher_method_all_main_groups"] = np.repeat(method_all[:, None], k, axis=1)
             columns["test_note_all_main_groups"] = np.repeat(note_all[:, None], k, axis=1)
@@ -314,21 +331,43 @@ def copy_number_alteration_frequencies(
     return _typed_frequencies(pd.concat(out, ignore_index=True), all_groups_test)
 
 
-def _all_groups_fisher(hits: np.ndarray, sizes: np.ndarray
+def _all_groups_fisher(hits: np.ndarray, sizes: np.ndarray, labels: tuple[str, ...]
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """p, method and test_note of the 2 × k altered/not tables of an (n, k) hit matrix.
 
-    A 2 × k table (k > 2) with every cell zero (no profiled main-group sample) is an error
-    in R's FEXACT: p NaN, method ``not_tested``, note NO_VALUES. A 2 × 2 table goes through
-    R's 2 × 2 branch, which gives p = 1 for it.
+    Not tested (p NaN, method ``not_tested``) without profiled samples in two main groups or
+    with fewer than MIN_OBSERVATIONS samples (:func:`_table_note`); groups without profiled
+    samples are otherwise left out as R's ``fisher.test`` does (their empty column changes
+    nothing) and named by :func:`~calcomics.methods.stats.notes.groups_left_out`.
     """
     p_values, methods = _fisher_tables(all_groups_tables(hits, sizes))
     notes = np.full(len(hits), None, dtype=object)
-    if len(sizes) > 2 and sizes.sum() == 0:
+    note = _table_note(int((sizes > 0).sum()), int(sizes.sum()))
+    if note is None and (sizes == 0).any():
+        notes[:] = groups_left_out([label for label, size in zip(labels, sizes, strict=True)
+                                    if size == 0])
+    if note is not None:
         p_values = np.full(len(hits), np.nan)
         methods = np.full(len(hits), "not_tested", dtype=object)
-        notes[:] = NO_VALUES
+        notes[:] = note
     return p_values, methods, notes
+
+
+def _table_note(n_groups_with_samples: int, n_samples: int) -> str | None:
+    """Why a Fisher test over these profiled samples is not reported (None: it is)."""
+    if n_samples == 0:
+        return NO_VALUES
+    if n_groups_with_samples < 2:
+        return ONE_GROUP_ONLY
+    if n_samples < MIN_OBSERVATIONS:
+        return FEWER_THAN_MIN_OBSERVATIONS
+    return None
+
+
+def _sample_size_notes(sizes: np.ndarray) -> list[str | None]:
+    """Per main group, the note of its group-vs-rest test (depends on the sizes only)."""
+    total = int(sizes.sum())
+    return [_table_note(int(size > 0) + int(total - size > 0), total) for size in sizes]
 
 
 _FREQUENCY_TYPES: dict[str, str] = {
