@@ -44,6 +44,15 @@ from calcomics.warehouse.validation.raw_files import RawDataError, validate_raw_
 DEMO_GENERATOR = "calcomics.synth"
 """Name recorded in the demo marker (and in ``meta_build.demo_generator``)."""
 
+STORAGE_COMPATIBILITY_VERSION = "v1.4.0"
+"""DuckDB storage format the warehouse file is written in (``storage_compatibility_version``).
+
+The newest format DuckDB 1.4 reads (file header version 67), so the DuckDB 1.x CLI and the
+JDBC / ODBC drivers of BI tools open the file; DuckDB 2.x's default (``'latest'``, header
+999) they refuse. ``CALCOMICS_DUCKDB_STORAGE_VERSION`` overrides it (e.g. ``'v1.2.0'`` for
+DuckDB 1.2 readers); profiles.yml has the same default for a direct ``dbt build``.
+"""
+
 _DEMO_HINT = (
     "run `calcomics build --demo` to build the demo cohort instead "
     "(or `calcomics synth --out DIR` to write it somewhere)"
@@ -175,6 +184,12 @@ def default_raw_dir(project_dir: Path) -> Path:
 def raw_dir_is_configured(raw_dir_option: str | None) -> bool:
     """Whether the user named a raw folder (``--raw-dir`` or ``CALCOMICS_RAW_DIR``)."""
     return bool(raw_dir_option) or bool(os.environ.get("CALCOMICS_RAW_DIR"))
+
+
+def storage_compatibility_version() -> str:
+    """The storage version builds write: ``CALCOMICS_DUCKDB_STORAGE_VERSION`` when set, else
+    :data:`STORAGE_COMPATIBILITY_VERSION`."""
+    return os.environ.get("CALCOMICS_DUCKDB_STORAGE_VERSION") or STORAGE_COMPATIBILITY_VERSION
 
 
 def default_warehouse(project_dir: Path) -> Path:
@@ -369,6 +384,7 @@ def run_dbt(
         **raw_file_environment(raw_dir),
         "CALCOMICS_RAW_DIR": str(Path(raw_dir).resolve()),
         "CALCOMICS_DUCKDB_PATH": str(Path(warehouse).resolve()),
+        "CALCOMICS_DUCKDB_STORAGE_VERSION": storage_compatibility_version(),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "GX_ANALYTICS_ENABLED": "False",
     }
@@ -403,11 +419,13 @@ def _status_counts(target_path: Path) -> dict[str, int]:
 
 
 def _record_finish(building: Path) -> None:
-    """Write the end time into the freshly built file's meta_build (before the swap)."""
+    """Write the end time into the freshly built file's meta_build (before the swap), keeping
+    the storage version dbt created the file with."""
     import duckdb
 
     finished = datetime.now(timezone.utc).replace(tzinfo=None)
-    with duckdb.connect(str(building)) as connection:
+    config = {"storage_compatibility_version": storage_compatibility_version()}
+    with duckdb.connect(str(building), config=config) as connection:
         connection.execute("update meta_build set finished_at = ?", [finished])
         connection.execute("checkpoint")
 
@@ -550,6 +568,7 @@ def _locked_build(
 
 
 __all__ = [
+    "STORAGE_COMPATIBILITY_VERSION",
     "BuildError",
     "BuildInterruptedError",
     "BuildLockedError",
@@ -558,6 +577,7 @@ __all__ = [
     "build_warehouse",
     "find_project_dir",
     "raw_dir_is_synthetic",
+    "storage_compatibility_version",
     "write_demo_cohort",
     "write_demo_marker",
 ]
