@@ -9,6 +9,7 @@ DuckDB file and target folder.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -20,7 +21,7 @@ import pandas as pd
 import pytest
 
 from calcomics.warehouse.build import dbt_executable
-from calcomics.warehouse.raw_layout import RAW_FILES
+from calcomics.warehouse.raw_layout import RAW_FILES, raw_file_environment
 from calcomics.warehouse.validation.raw_files import validate_raw_dir
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -48,6 +49,7 @@ def _dbt_raw_build(raw: Path, work: Path) -> tuple[set[tuple[str, str]], list[st
     work.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
+        **raw_file_environment(raw),
         "CALCOMICS_RAW_DIR": str(raw),
         "CALCOMICS_DUCKDB_PATH": str(work / "w.duckdb"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -119,6 +121,11 @@ def test_case_and_space_variants_pass_both(raw, tmp_path):
     annotation = _read(raw, "metabolite_annotation.tsv")
     _edit(raw, "metabolite_annotation.tsv",
           {(0, "platform"): annotation.loc[0, "platform"].upper()})
+    # '#' comment lines anywhere in the MAF, and the MAF gzipped (read_csv decompresses it).
+    lines = (raw / "mutations.maf").read_text().splitlines(keepends=True)
+    lines[5:5] = ["#version 2.4 (a comment in the middle)\n"]
+    (raw / "mutations.maf.gz").write_bytes(gzip.compress("".join(lines).encode()))
+    (raw / "mutations.maf").unlink()
 
     assert _validate_failures(raw) == set()
     raw_failures, other = _dbt_raw_build(raw, tmp_path / "accept")
@@ -135,7 +142,7 @@ def test_broken_rules_fail_both_in_the_same_columns(raw, tmp_path):
         (4, "tumor_size_cm"): "45",
         (5, "histological_grade"): "IV",
         (6, "rfs_event"): "2",
-        (7, "lymph_node_status"): "",
+        (7, "lymph_node_status"): "N1",  # (an empty cell is allowed: not known)
         (8, "her2_ihc"): "3+",
         (9, "breast_density"): "e",
         (10, "ki67_ihc_pct"): "101",
@@ -166,10 +173,31 @@ def test_broken_rules_fail_both_in_the_same_columns(raw, tmp_path):
             "Variant_Type", "Variant_Classification", "End_Position", "Chromosome",
             "Tumor_Sample_Barcode", "t_alt_count")
     } | {("segments.tsv", "total_cn"), ("segments.tsv", "Chromosome"),
-         ("segments.tsv", "Start_position"), ("metabolite_annotation.tsv", "platform")}
+         ("segments.tsv", "Start_position"), ("metabolite_annotation.tsv", "platform"),
+         # the feature annotated 'nmr' is in lipidomics.tsv: annotated with another platform
+         ("lipidomics.tsv", "feature_id")}
 
     assert _validate_failures(raw) == expected
     raw_failures, other = _dbt_raw_build(raw, tmp_path / "reject")
+    assert raw_failures == expected, other
+
+
+def test_rules_across_columns_and_files_fail_both(raw, tmp_path):
+    """An RFS event without its time, allele copy numbers above the total, and a lipidomics
+    feature annotated as polar: each rule alone, so each must fail on both sides."""
+    _edit(raw, "clinical.csv", {(2, "rfs_months"): ""})
+    segments = _read(raw, "segments.tsv")
+    _edit(raw, "segments.tsv", {(4, "A_cn"): str(int(segments.loc[4, "total_cn"]) + 1)})
+    annotation = _read(raw, "metabolite_annotation.tsv")
+    polar = annotation.loc[annotation["platform"] == "polar", "feature_id"].iloc[0]
+    lipids = _read(raw, "lipidomics.tsv")
+    _edit(raw, "lipidomics.tsv", {(0, "feature_id"): polar})
+    assert polar not in set(lipids["feature_id"])
+
+    expected = {("clinical.csv", "rfs_event"), ("segments.tsv", "total_cn"),
+                ("lipidomics.tsv", "feature_id")}
+    assert _validate_failures(raw) == expected
+    raw_failures, other = _dbt_raw_build(raw, tmp_path / "rows")
     assert raw_failures == expected, other
 
 

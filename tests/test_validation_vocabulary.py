@@ -76,6 +76,14 @@ def _yaml_rules(table_name: str) -> set[tuple]:
                 rules.add((name, "not_less_than", arguments["other_column"]))
             elif test_name == "raw_unique_within":
                 rules.add((name, "unique_within", tuple(arguments["columns"])))
+            elif test_name == "raw_present_together":
+                rules.add((name, "present_with", arguments["other_column"]))
+            elif test_name == "not_less_than_sum":
+                rules.add((name, "not_less_than_sum", tuple(arguments["columns"])))
+            elif test_name == "raw_annotated_as":
+                target = re.findall(r"'([^']*)'", arguments["to"])
+                rules.add((name, "annotated_as", target[1], arguments["field"],
+                           arguments["column"], str(arguments["value"])))
             elif test_name == "raw_relationships":
                 target = re.findall(r"'([^']*)'", arguments["to"])
                 if arguments["to"].startswith("ref("):
@@ -97,7 +105,15 @@ def _gx_rules(expectations: list) -> set[tuple]:
         column = (kwargs.get("column") or kwargs.get("column_A")
                   or (config.meta or {}).get("column", "")).replace(raw_files.NUMERIC_SUFFIX, "")
         kind = config.type
-        if kind == "expect_column_to_exist":
+        vocabulary_rule = (config.meta or {}).get("vocabulary")
+        if vocabulary_rule is not None:  # rules on several columns / files, named in meta
+            name, *arguments = vocabulary_rule
+            column = config.meta.get("column", column)
+            if name == "not_less_than_sum":
+                rules.add((column, name, tuple(arguments)))
+            else:
+                rules.add((column, name, *arguments))
+        elif kind == "expect_column_to_exist":
             rules.add((column, "exists"))
         elif kind == "expect_column_values_to_not_be_null":
             rules.add((column, "not_null"))
@@ -142,6 +158,7 @@ def test_gx_suite_has_exactly_the_yaml_rules(gx, vocabulary, table):
         for rule in rules if rule.member_of is not None
     }
     _, expectations = raw_files.table_expectations(gx, present, rules, members)
+    assert all(rule.annotated_as is None for rule in rules)  # a matrix rule (next test)
     # Existence is checked before any value rule: a suite on a frame without the columns
     # holds one expect_column_to_exist per required column.
     _, missing = raw_files.table_expectations(gx, pd.DataFrame(), rules, members)
@@ -152,8 +169,9 @@ def test_gx_suite_has_exactly_the_yaml_rules(gx, vocabulary, table):
 def test_matrix_id_column_rules_come_from_the_yaml(gx, vocabulary, table):
     id_rule = vocabulary[table][0]
     ids = pd.DataFrame({id_rule.name: ["g1"]})
+    members = {} if id_rule.annotated_as is None else {id_rule.annotated_as: {"other"}}
     expectations = raw_files._column_expectations(
-        gx, ids, raw_files.column_rules((id_rule,), {}), with_numeric=False)
+        gx, ids, raw_files.column_rules((id_rule,), members), with_numeric=False)
     yaml_rules = _yaml_rules(table) - {(id_rule.name, "exists")}
     assert _gx_rules(expectations) == yaml_rules
     assert [c["name"] for c in _raw_tables()[table]["columns"]] == [id_rule.name]

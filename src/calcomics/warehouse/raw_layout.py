@@ -22,6 +22,15 @@ CLINICAL_MISSING_VALUES: tuple[str, ...] = ("", "NA", "unknown", "Unknown", "UNK
 # Clinical is the only file a cohort must have; every omics layer may be absent.
 REQUIRED_RAW_FILES: frozenset[str] = frozenset({"clinical"})
 
+# Any raw file may be gzip-compressed, named with this suffix (`mutations.maf.gz`): DuckDB's
+# read_csv decompresses it and validation reads it the same way. Only one of the two names
+# may exist.
+COMPRESSED_SUFFIX = ".gz"
+
+# Tables whose dbt source reads them with `comment = '#'`: a line starting with '#' is skipped
+# wherever it sits (a test keeps this equal to _raw__sources.yml).
+COMMENTED_RAW_FILES: frozenset[str] = frozenset({"mutations"})
+
 # Written by the demo generator (`calcomics synth`, `calcomics build --demo`) next to the raw
 # files it writes: generator, version, patients, seed and the SHA-256 of every file. A build
 # (and the meta_build mart, which reads the same name) counts the folder as synthetic only
@@ -35,23 +44,33 @@ def layer_template(table: str) -> Path:
     return Path(str(template))
 
 
+def raw_file_path(raw_dir: Path, table: str) -> Path | None:
+    """The file of ``table`` in ``raw_dir``: its name, else its name + ``.gz``; None if absent."""
+    plain = Path(raw_dir) / RAW_FILES[table]
+    if plain.is_file():
+        return plain
+    compressed = plain.with_name(plain.name + COMPRESSED_SUFFIX)
+    return compressed if compressed.is_file() else None
+
+
 def absent_layers(raw_dir: Path) -> list[str]:
     """Optional raw tables (keys of :data:`RAW_FILES`) without a file in ``raw_dir``."""
-    return [table for table, name in RAW_FILES.items()
-            if table not in REQUIRED_RAW_FILES and not (Path(raw_dir) / name).is_file()]
+    return [table for table in RAW_FILES
+            if table not in REQUIRED_RAW_FILES and raw_file_path(raw_dir, table) is None]
 
 
 def raw_file_environment(raw_dir: Path) -> dict[str, str]:
-    """``CALCOMICS_RAW_FILE_<TABLE>`` for every optional table: its file, or its template.
+    """``CALCOMICS_RAW_FILE_<TABLE>`` for every table: its file (plain or ``.gz``), or, for an
+    absent optional layer, its template.
 
     The dbt sources read these (falling back to ``CALCOMICS_RAW_DIR``), so an absent layer is
     an empty table of the right columns and its marts build with zero rows.
     """
     raw_dir = Path(raw_dir).resolve()
-    absent = set(absent_layers(raw_dir))
-    return {
-        f"CALCOMICS_RAW_FILE_{table.upper()}": str(
-            layer_template(table) if table in absent else raw_dir / name
-        )
-        for table, name in RAW_FILES.items() if table not in REQUIRED_RAW_FILES
-    }
+    environment = {}
+    for table, name in RAW_FILES.items():
+        path = raw_file_path(raw_dir, table)
+        if path is None:
+            path = raw_dir / name if table in REQUIRED_RAW_FILES else layer_template(table)
+        environment[f"CALCOMICS_RAW_FILE_{table.upper()}"] = str(path)
+    return environment

@@ -1,6 +1,10 @@
 """Validate the raw files before anything is written to the warehouse.
 
-Tables (clinical, MAF, segments, metabolite annotation) and the headers of the wide matrices
+Each file is first read as the warehouse's CSV reader will read it
+(:mod:`calcomics.warehouse.validation.raw_text`: binary content, encoding, compression,
+delimiter, header, ragged rows, comment lines), so a file DuckDB could not read, or would
+read differently, is stopped with its line. Then the
+tables (clinical, MAF, segments, metabolite annotation) and the headers of the wide matrices
 are checked with Great Expectations suites, run in an ephemeral context with analytics
 disabled. The suites are built from the one raw-data vocabulary, the dbt source YAML
 (:mod:`calcomics.warehouse.validation.vocabulary`): the same required columns,
@@ -14,9 +18,11 @@ form: file, line, column, rule and offending values.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +38,15 @@ from calcomics.methods.transcriptomics.scale import (
 )
 from calcomics.warehouse.raw_layout import (
     CLINICAL_MISSING_VALUES,
+    COMMENTED_RAW_FILES,
+    COMPRESSED_SUFFIX,
     RAW_FILES,
     REQUIRED_RAW_FILES,
     absent_layers,
+    raw_file_path,
 )
+from calcomics.warehouse.validation.failures import MAX_EXAMPLES, Failure
+from calcomics.warehouse.validation.raw_text import RawText, read_raw_text
 from calcomics.warehouse.validation.vocabulary import (
     SAMPLE_CELLS,
     ColumnRules,
@@ -44,38 +55,17 @@ from calcomics.warehouse.validation.vocabulary import (
     normalise,
 )
 
-MAX_EXAMPLES = 5
-HEADER_LINES = 1  # data row i (0-based) sits on file line i + 2
+# Compressions DuckDB's read_csv or this validator do not read as raw files.
+UNREAD_COMPRESSIONS: tuple[str, ...] = (".zip", ".bz2", ".xz", ".zst", ".7z")
 
 NUMBER = r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$"
 INTEGER = r"^\s*[-+]?\d+\s*$"
 SAMPLE_NOT_IN_CLINICAL = "sample id not found among clinical.csv patient_id values"
 FEATURE_NOT_ANNOTATED = "feature id not found in metabolite_annotation.tsv"
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One broken rule in one raw file."""
-
-    file: str
-    column: str | None
-    rule: str
-    lines: tuple[int, ...] = ()
-    examples: tuple[str, ...] = ()
-    count: int = 0
-
-    def message(self) -> str:
-        where = self.file if self.column is None else f"{self.file}, column '{self.column}'"
-        text = f"{where}: {self.rule}"
-        if self.count:
-            shown = ", ".join(str(line) for line in self.lines[:MAX_EXAMPLES])
-            more = " …" if self.count > len(self.lines[:MAX_EXAMPLES]) else ""
-            text += f" — {self.count} row(s) fail, line(s) {shown}{more}"
-        if self.examples:
-            text += "; offending value(s): " + ", ".join(
-                repr(v) for v in self.examples[:MAX_EXAMPLES]
-            )
-        return text
+NO_PATIENT_ROWS = (
+    "clinical.csv has no patient rows (header only); every omics sample id is checked "
+    "against them"
+)
 
 
 @dataclass
@@ -129,6 +119,25 @@ def _gx():
     return gx
 
 
+# Results of recent suite runs by (name, frame content, expectations): validating a folder
+# again (an import validates, then the build does; a user fixes one file and re-runs) runs
+# GX only on what changed. The key holds every input of the run, so a hit is exactly the
+# result a new run would give.
+_RESULTS_CACHE: OrderedDict[tuple[str, str, str], list] = OrderedDict()
+RESULTS_CACHE_SIZE = 64
+
+
+def _frame_digest(frame: pd.DataFrame) -> str:
+    digest = hashlib.sha256(repr((list(frame.columns), list(frame.dtypes))).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _expectations_digest(expectations: list) -> str:
+    return hashlib.sha256(
+        "\n".join(type(e).__name__ + e.json() for e in expectations).encode()).hexdigest()
+
+
 class _Suites:
     """Runs expectation suites on pandas frames in one ephemeral GX context."""
 
@@ -139,6 +148,17 @@ class _Suites:
         self.source = self.context.data_sources.add_pandas("raw_files")
 
     def run(self, name: str, frame: pd.DataFrame, expectations: list) -> list:
+        key = (name, _frame_digest(frame), _expectations_digest(expectations))
+        if key in _RESULTS_CACHE:
+            _RESULTS_CACHE.move_to_end(key)
+            return _RESULTS_CACHE[key]
+        results = self._validate(name, frame, expectations)
+        _RESULTS_CACHE[key] = results
+        while len(_RESULTS_CACHE) > RESULTS_CACHE_SIZE:
+            _RESULTS_CACHE.popitem(last=False)
+        return results
+
+    def _validate(self, name: str, frame: pd.DataFrame, expectations: list) -> list:
         asset = self.source.add_dataframe_asset(name)
         batch = asset.add_batch_definition_whole_dataframe(f"{name}_all").get_batch(
             batch_parameters={"dataframe": frame}
@@ -183,18 +203,34 @@ def _rule_text(config) -> str:
     return kind
 
 
-def _failures_from(results: Iterable, file: str, frame_index_to_line) -> list[Failure]:
+def _shown(value) -> str:
+    return "empty" if value is None or (isinstance(value, float) and np.isnan(value)) else (
+        str(value))
+
+
+def _failures_from(
+    results: Iterable, file: str, frame_index_to_line, frame: pd.DataFrame | None = None
+) -> list[Failure]:
+    """Failures of a suite's results; an expectation whose meta names ``show`` columns (rules
+    on several columns) shows those columns' values of the failing rows."""
     failures = []
     for result in results:
         if result.success:
             continue
         config = result.expectation_config
-        column = (config.kwargs.get("column") or config.kwargs.get("column_A")
-                  or (config.meta or {}).get("column"))
+        meta = config.meta or {}
+        column = meta.get("column") or config.kwargs.get("column") or config.kwargs.get(
+            "column_A")
         info = result.result or {}
         index = info.get("unexpected_index_list") or []
         lines = tuple(sorted({frame_index_to_line(i) for i in index}))
         examples = tuple(dict.fromkeys(map(str, info.get("partial_unexpected_list") or [])))
+        if config.type == "expect_column_values_to_not_be_null":
+            examples = ()  # the offending value is the empty cell itself
+        if meta.get("show") and frame is not None:
+            examples = tuple(dict.fromkeys(
+                ", ".join(f"{c}={_shown(frame.at[i, c])}" for c in meta["show"])
+                for i in index[:MAX_EXAMPLES]))
         count = int(info.get("unexpected_count") or 0)
         failures.append(Failure(file, column, _rule_text(config), lines, examples, count))
     return failures
@@ -203,35 +239,19 @@ def _failures_from(results: Iterable, file: str, frame_index_to_line) -> list[Fa
 # --- reading ---------------------------------------------------------------------------
 
 
-def _leading_comment_lines(path: Path) -> int:
-    n = 0
-    with path.open("r", encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line.startswith("#"):
-                break
-            n += 1
-    return n
-
-
 def _read_text_table(
-    path: Path, sep: str, missing_values: tuple[str, ...] = ("",)
-) -> tuple[pd.DataFrame | None, Failure | None, int]:
-    """Read every cell as text (``missing_values`` as null); a malformed file becomes a
-    Failure, never a traceback."""
-    skip = _leading_comment_lines(path)
-    try:
-        frame = pd.read_csv(
-            path, sep=sep, dtype=str, keep_default_na=False, na_values=list(missing_values),
-            skiprows=skip,
-        )
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-        rule = f"file cannot be parsed as a {'tab' if sep == chr(9) else 'comma'}-separated table"
-        return None, Failure(path.name, None, f"{rule} ({error})"), skip
-    return frame, None, skip
-
-
-def _line_mapper(skip: int):
-    return lambda i: int(i) + HEADER_LINES + 1 + skip
+    path: Path, sep: str, missing_values: tuple[str, ...] = ("",), comments: bool = False
+) -> tuple[pd.DataFrame | None, list[Failure], RawText | None]:
+    """Read every cell as text (``missing_values`` as null); a file the warehouse could not
+    read becomes Failures naming its line, never a traceback."""
+    raw, failures = read_raw_text(path, sep, comments)
+    if raw is None:
+        return None, failures, None
+    frame = pd.read_csv(
+        io.StringIO(raw.body), sep=sep, dtype=str, keep_default_na=False,
+        na_values=list(missing_values), skip_blank_lines=False,
+    )
+    return frame, [], raw
 
 
 # --- suites per file -------------------------------------------------------------------
@@ -261,6 +281,14 @@ def _column_expectations(
             expectations.append(
                 gx.expectations.ExpectColumnValuesToMatchRegex(column=column, regex=pattern)
             )
+        if "not_in_set" in rules:
+            expectations.append(
+                gx.expectations.ExpectColumnValuesToNotBeInSet(
+                    column=column, value_set=sorted(rules["not_in_set"]),
+                    meta={"rule": rules["not_in_set_rule"],
+                          "vocabulary": rules["not_in_set_vocabulary"]},
+                )
+            )
         if "between" in rules and with_numeric:
             low, high = rules["between"]
             expectations.append(
@@ -272,6 +300,8 @@ def _column_expectations(
 
 
 NUMERIC_SUFFIX = "__number"
+GIVEN_SUFFIX = "__given"
+SUM_SUFFIX = "__sum"
 
 
 def _with_numeric_copies(
@@ -301,7 +331,9 @@ def column_rules(
     """The vocabulary's rules of one table in the form the suites are built from.
 
     ``members`` holds the (normalised) values of the raw columns that ``member_of`` rules
-    point at, e.g. ``{("clinical", "patient_id"): {...}}``.
+    point at, e.g. ``{("clinical", "patient_id"): {...}}``, and for ``annotated_as`` rules the
+    keys annotated otherwise, under the rule's tuple. A rule whose entry is missing is not
+    judged (the file it points at is absent or unreadable).
     """
     out: dict[str, dict] = {}
     for rule in rules:
@@ -312,9 +344,17 @@ def column_rules(
             entry["unique"] = True
         if rule.accepted is not None:
             entry["in_set"] = set(rule.accepted)
-        if rule.member_of is not None:
-            entry["in_set"] = members.get(rule.member_of, set())
+        if rule.member_of is not None and rule.member_of in members:
+            # Not judged when the other file could not be read (its own failure says why).
+            entry["in_set"] = members[rule.member_of]
             entry["in_set_rule"] = _member_rule(*rule.member_of)
+        if rule.annotated_as is not None and rule.annotated_as in members:
+            table, _, column, value = rule.annotated_as
+            entry["not_in_set"] = members[rule.annotated_as]
+            entry["not_in_set_rule"] = (
+                f"feature is annotated with another {column} in {RAW_FILES[table]} "
+                f"({column} must be '{value}' for the features of this file)")
+            entry["not_in_set_vocabulary"] = ["annotated_as", *rule.annotated_as]
         if rule.numeric is not None:
             entry["numeric"] = rule.numeric
         if rule.between is not None:
@@ -360,7 +400,7 @@ def table_expectations(
     expectations += [
         gx.expectations.ExpectCompoundColumnsToBeUnique(
             column_list=[*rule.unique_within, rule.name],
-            meta={"column": rule.name,
+            meta={"column": rule.name, "show": [*rule.unique_within, rule.name],
                   "rule": f"values must be unique within {', '.join(rule.unique_within)} "
                           "(duplicate)"},
         )
@@ -371,57 +411,98 @@ def table_expectations(
         gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A=column_a + NUMERIC_SUFFIX, column_B=column_b + NUMERIC_SUFFIX,
             or_equal=True, ignore_row_if="either_value_is_missing",
+            meta={"show": [column_a, column_b]},
         )
         for column_a, column_b in pairs
     ]
-    return checked, expectations
+    checked, row_expectations = _row_rule_expectations(gx, checked, vocabulary_rules)
+    return checked, expectations + row_expectations
+
+
+def _row_rule_expectations(
+    gx, frame: pd.DataFrame, vocabulary_rules: tuple[ColumnRules, ...]
+) -> tuple[pd.DataFrame, list]:
+    """Rules across several columns of a row, on helper columns added to ``frame``: two
+    columns given together (``present_with``), a value at least the sum of others
+    (``not_less_than_sum``). Their meta ``show`` makes the message show the row's values."""
+    out = frame.copy()
+    expectations = []
+    for rule in vocabulary_rules:
+        other = rule.present_with
+        if other is not None and {rule.name, other} <= set(frame.columns):
+            for column in (rule.name, other):
+                out[column + GIVEN_SUFFIX] = frame[column].notna()
+            expectations.append(gx.expectations.ExpectColumnPairValuesToBeEqual(
+                column_A=rule.name + GIVEN_SUFFIX, column_B=other + GIVEN_SUFFIX,
+                meta={"column": rule.name, "show": [rule.name, other],
+                      "rule": f"{rule.name} and {other} must be given together (both or "
+                              "neither)",
+                      "vocabulary": ["present_with", other]},
+            ))
+        parts = rule.not_less_than_sum
+        if parts is not None and {rule.name, *parts} <= set(frame.columns):
+            helper = "_".join(parts) + SUM_SUFFIX
+            numbers = [pd.to_numeric(frame[c], errors="coerce") for c in (rule.name, *parts)]
+            out[rule.name + NUMERIC_SUFFIX] = numbers[0]
+            out[helper] = sum(numbers[1:])  # NaN when any part is missing: not judged
+            expectations.append(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=rule.name + NUMERIC_SUFFIX, column_B=helper, or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta={"column": rule.name, "show": [rule.name, *parts],
+                      "rule": f"{rule.name} must be >= {' + '.join(parts)}",
+                      "vocabulary": ["not_less_than_sum", *parts]},
+            ))
+    return out, expectations
 
 
 def _check_table(
-    suites: _Suites, report: ValidationReport, path: Path, sep: str,
-    vocabulary_rules: tuple[ColumnRules, ...], members: dict[tuple[str, str], set[str]],
+    suites: _Suites, report: ValidationReport, path: Path, table: str, sep: str,
+    vocabulary_rules: tuple[ColumnRules, ...], members: dict[tuple, set[str]],
 ) -> pd.DataFrame | None:
-    """Check one table; returns it normalised (``None`` when it cannot be parsed)."""
-    missing_values = CLINICAL_MISSING_VALUES if path.name == RAW_FILES["clinical"] else ("",)
-    frame, failure, skip = _read_text_table(path, sep, missing_values)
+    """Check one table; returns it normalised (``None`` when it cannot be read)."""
+    missing_values = CLINICAL_MISSING_VALUES if table == "clinical" else ("",)
+    frame, failures, raw = _read_text_table(path, sep, missing_values,
+                                            comments=table in COMMENTED_RAW_FILES)
     report.checked_files.append(path.name)
-    if failure is not None:
-        report.failures.append(failure)
+    if raw is None:
+        report.failures.extend(failures)
         return None
     frame = normalise_table(frame, vocabulary_rules)
     checked, expectations = table_expectations(suites.gx, frame, vocabulary_rules, members)
     report.n_expectations += len(expectations)
-    results = suites.run(re.sub(r"\W", "_", path.stem), checked, expectations)
+    results = suites.run(re.sub(r"\W", "_", path.name), checked, expectations)
     report.failures.extend(
-        _without_numeric_suffix(_failures_from(results, path.name, _line_mapper(skip)))
+        _without_numeric_suffix(_failures_from(results, path.name, raw.line_of, checked))
     )
     return frame
 
 
 def _check_matrix(
     suites: _Suites, report: ValidationReport, path: Path, rules: tuple[ColumnRules, ...],
-    patient_ids: set[str], known_features: set[str] | None,
-    expression_scale: str | None = None,
+    patient_ids: set[str] | None, known_features: set[str] | None,
+    members: dict[tuple, set[str]], expression_scale: str | None = None,
 ) -> None:
-    """Header and id column with GX; every cell numeric and >= 0 with one vectorised pass;
-    for the expression file (``expression_scale`` given) the values fit the declared scale."""
+    """Header and id column with GX; every cell numeric, finite and in range with one
+    vectorised pass; for the expression file (``expression_scale`` given) the values fit the
+    declared scale. ``patient_ids`` / ``known_features`` ``None``: not judged (clinical.csv
+    or the annotation could not be read, and says so)."""
     report.checked_files.append(path.name)
     id_rule = rules[0]
     id_column = id_rule.name
     cell_rule = next((r for r in rules if r.name == SAMPLE_CELLS), ColumnRules(SAMPLE_CELLS))
-    try:
-        frame = pd.read_csv(path, sep="\t", engine="c", low_memory=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+    raw, failures = read_raw_text(path, "\t")
+    if raw is None:
+        report.failures.extend(failures)
+        return
+    if raw.header[0] != id_column:
         report.failures.append(
-            Failure(path.name, None, f"file cannot be parsed as a tab-separated matrix ({error})")
+            Failure(path.name, raw.header[0],
+                    f"first column must be '{id_column}' (found '{raw.header[0]}')")
         )
         return
-    if frame.columns[0] != id_column:
-        report.failures.append(
-            Failure(path.name, frame.columns[0],
-                    f"first column must be '{id_column}' (found '{frame.columns[0]}')")
-        )
-        return
+    # Cells as written: 'NaN' stays text (rejected), an empty cell is '' (missing).
+    frame = pd.read_csv(io.StringIO(raw.body), sep="\t", engine="c", low_memory=False,
+                        na_filter=False, dtype={id_column: str})
     if len(frame.columns) < 2:
         # A matrix without sample columns is a layer measured on nobody: it builds like an
         # absent file (zero rows), and the summary says so.
@@ -432,17 +513,17 @@ def _check_matrix(
                         "matrix has feature rows but no sample column", (1,), (), 1)
             )
         return
-    samples = pd.DataFrame({"sample_id": list(map(str, frame.columns[1:]))})
-    header_expectations = [
-        suites.gx.expectations.ExpectColumnValuesToBeUnique(column="sample_id"),
-        suites.gx.expectations.ExpectColumnValuesToBeInSet(
+    samples = pd.DataFrame({"sample_id": list(raw.header[1:])})
+    header_expectations = [suites.gx.expectations.ExpectColumnValuesToBeUnique(column="sample_id")]
+    if patient_ids is not None:
+        header_expectations.append(suites.gx.expectations.ExpectColumnValuesToBeInSet(
             column="sample_id", value_set=sorted(patient_ids),
             meta={"rule": SAMPLE_NOT_IN_CLINICAL},
-        ),
-    ]
-    ids = frame[[id_column]].astype(str).where(frame[[id_column]].notna())
+        ))
+    ids = frame[[id_column]].astype(str)
+    ids = ids.where(ids[id_column] != "")
     id_expectations = _column_expectations(
-        suites.gx, ids, column_rules((id_rule,), {}), with_numeric=False
+        suites.gx, ids, column_rules((id_rule,), members), with_numeric=False
     )
     if known_features is not None:
         id_expectations.append(
@@ -451,8 +532,8 @@ def _check_matrix(
                 meta={"rule": FEATURE_NOT_ANNOTATED},
             )
         )
-    report.n_expectations += len(header_expectations) + len(id_expectations) + 2
-    stem = re.sub(r"\W", "_", path.stem)
+    report.n_expectations += len(header_expectations) + len(id_expectations) + 3
+    stem = re.sub(r"\W", "_", path.name)
     header_failures = _failures_from(
         suites.run(f"{stem}_header", samples, header_expectations), path.name, lambda i: 1
     )
@@ -462,11 +543,13 @@ def _check_matrix(
     )
     report.failures.extend(
         _failures_from(suites.run(f"{stem}_ids", ids, id_expectations), path.name,
-                       _line_mapper(0))
+                       raw.line_of)
     )
-    report.failures.extend(_matrix_cell_failures(frame, path.name, cell_rule))
+    numeric, failures = _matrix_cell_failures(frame, path.name, cell_rule, raw.row_lines)
+    report.failures.extend(failures)
     if expression_scale is not None:
-        report.failures.extend(_expression_scale_failures(frame, path.name, expression_scale))
+        report.failures.extend(_expression_scale_failures(
+            pd.concat([frame[[id_column]], numeric], axis=1), path.name, expression_scale))
 
 
 def _expression_scale_failures(frame: pd.DataFrame, file: str, declared: str) -> list[Failure]:
@@ -482,54 +565,67 @@ def _expression_scale_failures(frame: pd.DataFrame, file: str, declared: str) ->
 
 
 def _cells_failure(
-    file: str, values: pd.DataFrame, mask: np.ndarray, rule: str, show_values: bool
+    file: str, values: pd.DataFrame, mask: np.ndarray, rule: str, show_values: bool,
+    row_lines: np.ndarray,
 ) -> Failure:
     """One failure for every cell of ``mask`` (rows x sample columns)."""
     rows, cols = np.nonzero(mask)
     columns = list(dict.fromkeys(str(values.columns[c]) for c in cols))
     examples = (
-        tuple(str(v) for v in values.to_numpy()[rows, cols][:MAX_EXAMPLES]) if show_values else ()
+        tuple(dict.fromkeys(str(v) for v in values.to_numpy()[rows, cols][:MAX_EXAMPLES]))
+        if show_values else ()
     )
     return Failure(file, ", ".join(columns[:MAX_EXAMPLES]), rule,
-                   tuple(sorted(set((rows + 2).tolist()))), examples, len(rows))
+                   tuple(sorted(set(row_lines[rows].tolist()))), examples, len(rows))
 
 
-def _matrix_cell_failures(frame: pd.DataFrame, file: str, cell_rule: ColumnRules) -> list[Failure]:
-    """Sample cells numeric, present when required, within the vocabulary's range."""
-    values = frame.iloc[:, 1:]
-    failures = []
+def _matrix_numbers(values: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The sample cells as numbers (NaN where empty or not a number), and the masks of the
+    empty cells and of the cells that are not numbers (``NaN``, ``NA``, ``n.d.``, ...)."""
     text_columns = [c for c in values.columns if values[c].dtype == object]
-    bad_rows: list[int] = []
-    bad_examples: list[str] = []
-    bad_columns: list[str] = []
+    numeric = values.copy()
+    empty = np.zeros(values.shape, dtype=bool)
     for column in text_columns:
-        raw = values[column]
-        coerced = pd.to_numeric(raw, errors="coerce")
-        bad = coerced.isna() & raw.notna()
-        if bad.any():
-            bad_columns.append(str(column))
-            bad_rows += (np.flatnonzero(bad.to_numpy()) + 2).tolist()
-            bad_examples += raw[bad].astype(str).tolist()
-    if bad_rows:
-        failures.append(
-            Failure(file, ", ".join(bad_columns[:MAX_EXAMPLES]), "value must be numeric",
-                    tuple(sorted(set(bad_rows))), tuple(dict.fromkeys(bad_examples)),
-                    len(bad_rows))
-        )
-    if cell_rule.required and values.isna().to_numpy().any():
-        failures.append(_cells_failure(file, values, values.isna().to_numpy(),
-                                       "value is required (empty cell)", show_values=False))
-    numeric = values.apply(pd.to_numeric, errors="coerce")
+        raw = values[column].astype(str)
+        blank = (raw.str.strip() == "").to_numpy()
+        numbers = pd.to_numeric(raw.mask(blank), errors="coerce")
+        numeric[column] = numbers
+        empty[:, values.columns.get_loc(column)] = blank
+    numeric = numeric.astype(float)
+    not_number = np.isnan(numeric.to_numpy()) & ~empty
+    return numeric, empty, not_number
+
+
+def _matrix_cell_failures(
+    frame: pd.DataFrame, file: str, cell_rule: ColumnRules, row_lines: np.ndarray
+) -> tuple[pd.DataFrame, list[Failure]]:
+    """Sample cells numeric and finite, present when required, within the vocabulary's range;
+    returns the cells as numbers too."""
+    values = frame.iloc[:, 1:]
+    numeric, empty, not_number = _matrix_numbers(values)
+    failures = []
+    if not_number.any():
+        failures.append(_cells_failure(file, values, not_number, "value must be numeric",
+                                       show_values=True, row_lines=row_lines))
+    infinite = np.isinf(numeric.to_numpy())
+    if infinite.any():
+        failures.append(_cells_failure(
+            file, values, infinite, "value must be a finite number (Inf is not a measurement)",
+            show_values=True, row_lines=row_lines))
+    if cell_rule.required and empty.any():
+        failures.append(_cells_failure(file, values, empty, "value is required (empty cell)",
+                                       show_values=False, row_lines=row_lines))
     low, high = cell_rule.between or (None, None)
-    for bound, outside, text in ((low, numeric.lt, ">="), (high, numeric.gt, "<=")):
+    finite = numeric.where(~infinite)
+    for bound, outside, text in ((low, finite.lt, ">="), (high, finite.gt, "<=")):
         if bound is None:
             continue
         mask = outside(bound).to_numpy()
         if mask.any():
             failures.append(_cells_failure(
                 file, numeric, mask, f"abundance/expression must be {text} {_bound(bound)}",
-                show_values=True))
-    return failures
+                show_values=True, row_lines=row_lines))
+    return numeric, failures
 
 
 def validate_raw_dir(
@@ -551,41 +647,85 @@ def validate_raw_dir(
     raw_dir = Path(raw_dir)
     vocabulary: Vocabulary = load_vocabulary(project_dir)
     report = ValidationReport(raw_dir=raw_dir)
-    missing = [name for name in RAW_FILES.values() if not (raw_dir / name).is_file()]
+    paths = {table: raw_file_path(raw_dir, table) for table in RAW_FILES}
     report.absent_files = [RAW_FILES[table] for table in absent_layers(raw_dir)]
+    report.failures.extend(_file_name_failures(raw_dir, paths))
     for table in sorted(REQUIRED_RAW_FILES):
-        if RAW_FILES[table] in missing:
+        if paths[table] is None:
             report.failures.append(
                 Failure(RAW_FILES[table], None, f"required raw file is missing in {raw_dir}")
             )
-    if RAW_FILES["clinical"] in missing:
+    if paths["clinical"] is None:
         return report
 
     suites = _Suites()
-    members: dict[tuple[str, str], set[str]] = {}
+    members: dict[tuple, set[str]] = {}
+    frames: dict[str, pd.DataFrame] = {}
     for table, sep in (("clinical", ","), ("mutations", "\t"), ("segments", "\t"),
                        ("metabolite_annotation", "\t")):
-        if RAW_FILES[table] in missing:
+        if paths[table] is None:
             continue
-        frame = _check_table(suites, report, raw_dir / RAW_FILES[table], sep,
-                             vocabulary[table], members)
+        frame = _check_table(suites, report, paths[table], table, sep, vocabulary[table],
+                             members)
+        if frame is None:
+            continue
+        frames[table] = frame
         for rule in vocabulary[table]:
-            if frame is not None and rule.name in frame.columns:
+            if rule.name in frame.columns:
                 members[(table, rule.name)] = set(frame[rule.name].dropna())
-    patient_ids = members.get(("clinical", "patient_id"), set())
+        if table == "clinical" and frame.empty:
+            # Nothing to check the omics sample ids against: one message, not one per file.
+            report.failures.append(Failure(paths[table].name, None, NO_PATIENT_ROWS))
+            members.pop(("clinical", "patient_id"), None)
+    patient_ids = members.get(("clinical", "patient_id"))
     known_features = members.get(("metabolite_annotation", "feature_id"))
-    if RAW_FILES["expression"] not in missing:
-        _check_matrix(suites, report, raw_dir / RAW_FILES["expression"],
-                      vocabulary["expression"], patient_ids, None,
+    for table in ("lipidomics", "polar_metabolomics"):
+        members.update(_annotated_otherwise(vocabulary[table], frames))
+    if paths["expression"] is not None:
+        _check_matrix(suites, report, paths["expression"], vocabulary["expression"],
+                      patient_ids, None, members,
                       expression_scale=expression_scale or DEFAULT_EXPRESSION_SCALE)
     for table in ("lipidomics", "polar_metabolomics"):
-        if RAW_FILES[table] not in missing and RAW_FILES["metabolite_annotation"] in missing:
+        if paths[table] is not None and paths["metabolite_annotation"] is None:
             report.failures.append(Failure(
                 RAW_FILES[table], None,
                 f"needs {RAW_FILES['metabolite_annotation']} (feature names, platform, class) "
                 f"in {raw_dir}",
             ))
-        if RAW_FILES[table] not in missing:
-            _check_matrix(suites, report, raw_dir / RAW_FILES[table],
-                          vocabulary[table], patient_ids, known_features)
+        if paths[table] is not None:
+            _check_matrix(suites, report, paths[table], vocabulary[table], patient_ids,
+                          known_features, members)
     return report
+
+
+def _annotated_otherwise(
+    rules: tuple[ColumnRules, ...], frames: dict[str, pd.DataFrame]
+) -> dict[tuple, set[str]]:
+    """For each ``annotated_as`` rule, the keys its table annotates with another value."""
+    out: dict[tuple, set[str]] = {}
+    for rule in rules:
+        if rule.annotated_as is None or rule.annotated_as[0] not in frames:
+            continue
+        table, key, column, value = rule.annotated_as
+        frame = frames[table]
+        if {key, column} <= set(frame.columns):
+            other = frame[column].isna() | (frame[column] != value)
+            out[rule.annotated_as] = set(frame.loc[other, key].dropna())
+    return out
+
+
+def _file_name_failures(raw_dir: Path, paths: dict[str, Path | None]) -> list[Failure]:
+    """A raw file present both plain and gzipped, or compressed in a format not read."""
+    failures = []
+    for table, name in RAW_FILES.items():
+        compressed = raw_dir / (name + COMPRESSED_SUFFIX)
+        if (raw_dir / name).is_file() and compressed.is_file():
+            failures.append(Failure(name, None, f"both {name} and {compressed.name} are in "
+                                               f"{raw_dir}; keep one"))
+        for suffix in UNREAD_COMPRESSIONS:
+            if paths[table] is None and (raw_dir / (name + suffix)).is_file():
+                failures.append(Failure(
+                    name + suffix, None,
+                    f"compressed raw files are read only as gzip ({name}{COMPRESSED_SUFFIX}); "
+                    f"decompress {name}{suffix}, or gzip {name}"))
+    return failures

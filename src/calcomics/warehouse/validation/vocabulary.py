@@ -47,7 +47,8 @@ NUMERIC_TYPES: dict[str, str] = {
 # the YAML without a Great Expectations counterpart.
 KNOWN_TESTS: tuple[str, ...] = (
     "not_null", "unique", "raw_accepted_values", "values_between", "raw_relationships",
-    "not_less_than_column", "raw_unique_within",
+    "not_less_than_column", "raw_unique_within", "raw_present_together", "not_less_than_sum",
+    "raw_annotated_as",
 )
 
 
@@ -65,6 +66,11 @@ class ColumnRules:
     between: tuple[float | None, float | None] | None = None
     not_less_than: str | None = None  # another column of the same row
     unique_within: tuple[str, ...] | None = None  # unique within groups of these columns
+    present_with: str | None = None  # another column: both given or both empty on every row
+    not_less_than_sum: tuple[str, ...] | None = None  # >= the sum of these columns (all given)
+    # (raw table, key column, column, value): where the value is a key of that table, the
+    # table's column must equal value there (e.g. a lipidomics feature annotated as lipidomics)
+    annotated_as: tuple[str, str, str, str] | None = None
 
 
 Vocabulary = dict[str, tuple[ColumnRules, ...]]
@@ -162,6 +168,17 @@ def _column_rules(name: str, spec: dict, numeric: str | None, project_dir: Path,
             rules["not_less_than"] = arguments["other_column"]
         elif kind == "raw_unique_within":
             rules["unique_within"] = tuple(arguments["columns"])
+        elif kind == "raw_present_together":
+            rules["present_with"] = arguments["other_column"]
+        elif kind == "not_less_than_sum":
+            rules["not_less_than_sum"] = tuple(arguments["columns"])
+        elif kind == "raw_annotated_as":
+            target = _ref_target(arguments["to"])
+            if target[:2] != ("source", SOURCE_NAME):
+                raise ValueError(f"{where}: raw_annotated_as to {arguments['to']!r} is not a "
+                                 "raw table")
+            rules["annotated_as"] = (target[2], arguments["field"], arguments["column"],
+                                     str(arguments["value"]))
         elif kind == "raw_relationships":
             target = _ref_target(arguments["to"])
             if target[0] == "source" and target[1] == SOURCE_NAME:
@@ -244,7 +261,8 @@ def to_json(vocabulary: Vocabulary) -> str:
 
 def from_json(text: str) -> Vocabulary:
     def rule(entry: dict) -> ColumnRules:
-        for key in ("accepted", "member_of", "between", "unique_within"):
+        for key in ("accepted", "member_of", "between", "unique_within", "not_less_than_sum",
+                    "annotated_as"):
             if entry.get(key) is not None:
                 entry[key] = tuple(entry[key])
         return ColumnRules(**entry)
