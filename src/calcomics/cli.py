@@ -3,9 +3,51 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calcomics.warehouse.file_modes import FileModes
+
+
+def _file_modes(args: argparse.Namespace) -> FileModes:
+    """``--group-readable`` or ``CALCOMICS_GROUP_READABLE`` (a bad value: SystemExit 2)."""
+    from calcomics.warehouse.file_modes import file_modes
+
+    try:
+        return file_modes(True if args.group_readable else None)
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _os_error_message(error: OSError, *, reading: Path | None = None,
+                      writing: Path | None = None) -> str:
+    """One line for an operating-system error: the path, what went wrong, what to do.
+
+    ``reading``: the input folder (only read); ``writing``: the output file or folder.
+    """
+    where = Path(error.filename) if error.filename else (writing or reading or Path.cwd())
+    reason = error.strerror or str(error)
+    folder = where.parent
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = (f"the disk holding {folder} is full (or the quota is used up): free space "
+                "there (a build needs room for the new warehouse next to the old one) and "
+                "run again")
+    elif reading is not None and where.resolve().is_relative_to(Path(reading).resolve()):
+        hint = (f"this user cannot read it: make {reading} and its files readable "
+                f"(e.g. chmod -R u+rX {reading}); calcomics only reads that folder")
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = (f"this user cannot write in {folder}: make it writable, or choose another "
+                "folder")
+    elif error.errno == errno.ENOENT:
+        hint = "it does not exist"
+    else:
+        hint = "check that the folder exists and is writable (and that the disk is not full)"
+    return f"{where}: {reason}; {hint}"
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -13,7 +55,11 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     from calcomics.warehouse.raw_layout import DEMO_MARKER
 
     started = time.perf_counter()
-    paths = write_demo_cohort(Path(args.out), args.patients, args.seed)
+    try:
+        paths = write_demo_cohort(Path(args.out), args.patients, args.seed, _file_modes(args))
+    except OSError as error:
+        print(_os_error_message(error, writing=Path(args.out)), file=sys.stderr)
+        return 4
     print(
         f"Wrote a demo cohort of {args.patients} patients (seed {args.seed}) to "
         f"{args.out} in {time.perf_counter() - started:.1f} s:"
@@ -94,7 +140,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             project_dir, raw_dir, warehouse,
             demo=args.demo, generate_if_empty=not raw_dir_is_configured(args.raw_dir),
             demo_patients=args.demo_patients, demo_seed=args.demo_seed,
-            dbt_vars=_build_vars(args),
+            dbt_vars=_build_vars(args), group_readable=True if args.group_readable else None,
         )
     except (BuildRefusedError, RawDataError) as error:
         print(str(error), file=sys.stderr)
@@ -109,9 +155,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 128 + error.signum
     except OSError as error:
-        where = error.filename or warehouse
-        print(f"{where}: {error.strerror or error}; check that the folder exists and is "
-              "writable (and that the disk is not full)", file=sys.stderr)
+        message = _os_error_message(error, reading=raw_dir, writing=warehouse)
+        print(f"{message}. {warehouse} was not replaced.", file=sys.stderr)
         return 4
     if result.generated_demo:
         why = "--demo" if args.demo else "no raw folder was configured and it was empty"
@@ -126,9 +171,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from calcomics.importers.common import ImportInputError, ImportOptions
-    from calcomics.importers.output import ImportRefusedError, sha256_of, write_import
+    from calcomics.importers.output import (
+        IMPORT_RECORD,
+        ImportRefusedError,
+        sha256_of,
+        write_import,
+    )
     from calcomics.importers.registry import run_importer
     from calcomics.warehouse.build import find_project_dir
+    from calcomics.warehouse.file_modes import creation_umask, restrict
     from calcomics.warehouse.raw_layout import RAW_FILES
 
     extra = {}
@@ -148,6 +199,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         project_dir = None  # outside a checkout: the packaged copy of the same rules
     inputs = [Path(p) for p in args.inputs]
+    modes = _file_modes(args)
+    out_created = not Path(args.out).exists()
     try:
         result = run_importer(args.format, inputs, options)
         record = {
@@ -157,8 +210,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
                         for k, v in vars(options).items() if k != "extra"} | extra,
             "dbt_vars": result.dbt_vars,
         }
-        outcome = write_import(result, Path(args.out), force=args.force,
-                               project_dir=project_dir, record=record)
+        with creation_umask(modes):
+            outcome = write_import(result, Path(args.out), force=args.force,
+                                   project_dir=project_dir, record=record)
+        # replaced files and the appended provenance record get the modes too
+        record_path = Path(args.out) / IMPORT_RECORD
+        restrict([*outcome.written, *([record_path] if record_path.is_file() else []),
+                  *([Path(args.out)] if out_created and outcome.written else [])], modes)
     except (ImportInputError, ImportRefusedError) as error:
         print(f"calcomics import {args.format}: {error}", file=sys.stderr)
         return 2
@@ -183,6 +241,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
         shown = ", ".join(f"{k}: {v}" for k, v in result.dbt_vars.items())
         print(f"Build with: calcomics build --raw-dir {args.out} --vars '{{{shown}}}'")
     return 0
+
+
+def _add_group_readable(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--group-readable", action="store_true",
+        help="files written readable by their group (0640, folders 0750) instead of by the "
+        "owner only (0600 / 0700); also CALCOMICS_GROUP_READABLE=1",
+    )
 
 
 def _add_import_parser(sub) -> None:
@@ -213,6 +279,7 @@ def _add_import_parser(sub) -> None:
                      help="clinical column mapping (YAML), see docs/IMPORT.md")
     imp.add_argument("--option", action="append", metavar="KEY=VALUE",
                      help="format-specific setting (repeatable)")
+    _add_group_readable(imp)
     imp.set_defaults(func=_cmd_import)
 
 
@@ -249,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--out", required=True, help="folder to write the raw files into")
     synth.add_argument("--patients", type=int, default=316, help="cohort size (default 316)")
     synth.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _add_group_readable(synth)
     synth.set_defaults(func=_cmd_synth)
 
     validate = sub.add_parser("validate", help="check raw files (Great Expectations suites)")
@@ -304,6 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--vars", help="dbt project variables as YAML/JSON, e.g. '{expression_scale: counts}' "
         "(merged with --grouping / --grouping-column)"
     )
+    _add_group_readable(build)
     build.set_defaults(func=_cmd_build)
 
     network = sub.add_parser(

@@ -17,19 +17,31 @@ the whole build, so a leftover ``.building`` file found while holding it is prov
 SIGTERM / SIGINT stop the dbt child, remove the half-built file and raise
 :class:`BuildInterruptedError`; the dbt child also receives SIGTERM if the build process
 dies (Linux ``PR_SET_PDEATHSIG``), so it never outlives the build.
+
+Operating-system failures end the build as :class:`OSError` naming the path: an unwritable
+warehouse folder is found before validation (a nameless file is created there up front); a
+full disk, an unwritable or read-only file system that DuckDB reports from
+inside dbt (``Could not write file "…": No space left on device``) is raised as the same
+``OSError`` instead of a generic dbt failure.
+
+Everything a build writes (the warehouse, ``.building``, the lock, the dbt target folder) is
+owner-only unless a group is asked for (:mod:`calcomics.warehouse.file_modes`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -38,6 +50,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from calcomics import __version__
+from calcomics.warehouse.file_modes import FileModes, creation_umask, file_modes, restrict
 from calcomics.warehouse.raw_layout import DEMO_MARKER, raw_file_environment
 from calcomics.warehouse.validation.raw_files import RawDataError, validate_raw_dir
 
@@ -120,9 +133,12 @@ def exclusive_build_lock(warehouse: Path) -> Iterator[None]:
                 f"another build of {warehouse} is running ({holder}); wait for it to finish "
                 "or stop it, then build again"
             ) from None
-        os.ftruncate(descriptor, 0)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        os.write(descriptor, f"pid {os.getpid()}, started {started}".encode())
+        try:
+            os.ftruncate(descriptor, 0)
+            os.write(descriptor, f"pid {os.getpid()}, started {started}".encode())
+        except OSError as error:  # e.g. a full disk: name the file
+            raise OSError(error.errno, error.strerror, str(lock_path)) from error
         yield
     finally:
         os.close(descriptor)
@@ -228,18 +244,27 @@ def write_demo_marker(
     return target
 
 
-def write_demo_cohort(raw_dir: Path, patients: int, seed: int) -> dict[str, Path]:
+def write_demo_cohort(
+    raw_dir: Path, patients: int, seed: int, modes: FileModes | None = None
+) -> dict[str, Path]:
     """Generate the demo cohort into ``raw_dir`` and record its provenance there.
 
     Returns the written raw files by table name (the marker is written last, so an
-    interrupted write leaves a folder that does not count as synthetic).
+    interrupted write leaves a folder that does not count as synthetic). Files and a created
+    ``raw_dir`` get ``modes`` (default :func:`~calcomics.warehouse.file_modes.file_modes`:
+    owner-only unless ``CALCOMICS_GROUP_READABLE``), also when they replace older files.
     """
     from calcomics.synth.cohort import generate_cohort, write_cohort
 
+    modes = modes or file_modes()
     raw_dir = Path(raw_dir)
+    created = not raw_dir.exists()
     (raw_dir / DEMO_MARKER).unlink(missing_ok=True)
-    paths = write_cohort(generate_cohort(patients, seed), raw_dir)
-    write_demo_marker(raw_dir, paths.values(), patients, seed)
+    with creation_umask(modes):
+        paths = write_cohort(generate_cohort(patients, seed), raw_dir)
+        restrict(paths.values(), modes)
+        marker = write_demo_marker(raw_dir, paths.values(), patients, seed)
+    restrict([marker, raw_dir] if created else [marker], modes)
     return paths
 
 
@@ -408,6 +433,54 @@ def default_target_path(project_dir: Path, warehouse: Path) -> Path:
     return Path(project_dir) / "target" / "builds" / f"{resolved.name}-{tag}"
 
 
+# Operating-system errors DuckDB reports inside dbt, most specific first: a full disk also
+# makes later writes fail in other ways, so it is named whenever it appears.
+_DBT_OS_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
+
+
+def os_error_in_dbt_output(texts: Iterable[str], default_path: Path) -> OSError | None:
+    """The operating-system error behind a failed dbt run, or None when there is none.
+
+    DuckDB words them ``Could not write file "PATH": No space left on device`` (C library
+    wording, :func:`os.strerror`); the quoted path is the error's ``filename``, else
+    ``default_path``. Checked: no space (``ENOSPC``), quota (``EDQUOT``), read-only file
+    system (``EROFS``), permission denied (``EACCES``, only with a quoted path).
+    """
+    texts = [text for text in texts if text]
+    for number in _DBT_OS_ERRORS:
+        reason = os.strerror(number)
+        quoted = re.compile(r'"([^"\n]+)": ' + re.escape(reason))
+        for text in texts:
+            found = quoted.search(text)
+            if found:
+                return OSError(number, reason, found.group(1))
+        if number != errno.EACCES and any(reason in text for text in texts):
+            return OSError(number, reason, str(default_path))
+    return None
+
+
+def _dbt_failure_texts(target: Path, log_offset: int, stdout: str | None) -> list[str]:
+    """What a failed dbt run said: its run results' messages (the file is removed before each
+    run, so one present is this run's), its log from ``log_offset`` on, its captured output."""
+    texts = [stdout or ""]
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        results = json.loads((target / "run_results.json").read_text())
+        texts += [str(result.get("message") or "") for result in results["results"]]
+    with contextlib.suppress(OSError):
+        with (target / "logs" / "dbt.log").open("rb") as log:
+            # a log rotated during the run is read from its start
+            log.seek(log_offset if log_offset <= os.fstat(log.fileno()).st_size else 0)
+            texts.append(log.read().decode("utf-8", "replace"))
+    return texts
+
+
+def _log_size(target: Path) -> int:
+    try:
+        return (target / "logs" / "dbt.log").stat().st_size
+    except OSError:
+        return 0
+
+
 def _status_counts(target_path: Path) -> dict[str, int]:
     results = json.loads((Path(target_path) / "run_results.json").read_text())
     counts: dict[str, int] = {}
@@ -418,6 +491,13 @@ def _status_counts(target_path: Path) -> dict[str, int]:
     return counts
 
 
+def _remove_leftovers(building: Path) -> None:
+    """Remove a build's half-built file, its DuckDB write-ahead log and spill folder."""
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(building.with_name(building.name + ".tmp"), ignore_errors=True)
+
+
 def _record_finish(building: Path) -> None:
     """Write the end time into the freshly built file's meta_build (before the swap), keeping
     the storage version dbt created the file with."""
@@ -425,9 +505,16 @@ def _record_finish(building: Path) -> None:
 
     finished = datetime.now(timezone.utc).replace(tzinfo=None)
     config = {"storage_compatibility_version": storage_compatibility_version()}
-    with duckdb.connect(str(building), config=config) as connection:
-        connection.execute("update meta_build set finished_at = ?", [finished])
-        connection.execute("checkpoint")
+    try:
+        with duckdb.connect(str(building), config=config) as connection:
+            connection.execute("update meta_build set finished_at = ?", [finished])
+            connection.execute("checkpoint")
+    except duckdb.Error as error:
+        os_error = os_error_in_dbt_output([str(error)], building.parent)
+        if os_error is not None:
+            raise os_error from error
+        message = f"recording the end of the build in {building} failed: {error}"
+        raise BuildError(message) from error
 
 
 def build_warehouse(
@@ -443,6 +530,7 @@ def build_warehouse(
     dbt_vars: dict[str, object] | None = None,
     select: str | None = None,
     target_path: Path | None = None,
+    group_readable: bool | None = None,
 ) -> BuildResult:
     """Prepare the raw folder, validate, ``dbt build`` into a fresh file, swap atomically.
 
@@ -463,6 +551,9 @@ def build_warehouse(
     target_path
         dbt target folder (run results, partial-parse state, log); default
         :func:`default_target_path` (one per warehouse file).
+    group_readable
+        Files the build writes readable by their group (``0640``, folders ``0750``) instead
+        of owner-only (``0600`` / ``0700``); default: ``CALCOMICS_GROUP_READABLE``.
 
     Raises
     ------
@@ -477,20 +568,29 @@ def build_warehouse(
         Another build of the same warehouse holds its lock (nothing was done).
     BuildInterruptedError
         SIGTERM / SIGINT arrived (dbt stopped, half-built file removed).
+    OSError
+        A folder is missing, unreadable or not writable, or the disk is full (also when
+        DuckDB reports it inside dbt); ``filename`` names the path. The previous warehouse
+        is untouched.
     """
     started = time.perf_counter()
     project_dir = Path(project_dir).resolve()
     raw_dir = Path(raw_dir)
     warehouse = Path(warehouse).resolve()
     check_warehouse_name(warehouse)
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with exclusive_build_lock(warehouse), signals_interrupt_build(warehouse):
-        return _locked_build(
-            project_dir, raw_dir, warehouse, started=started, demo=demo,
-            generate_if_empty=generate_if_empty, demo_patients=demo_patients,
-            demo_seed=demo_seed, quiet=quiet, dbt_vars=dbt_vars, select=select,
-            target_path=target_path,
-        )
+    try:
+        modes = file_modes(group_readable)
+    except ValueError as error:
+        raise BuildRefusedError(str(error)) from None
+    with creation_umask(modes):
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        with exclusive_build_lock(warehouse), signals_interrupt_build(warehouse):
+            return _locked_build(
+                project_dir, raw_dir, warehouse, started=started, demo=demo,
+                generate_if_empty=generate_if_empty, demo_patients=demo_patients,
+                demo_seed=demo_seed, quiet=quiet, dbt_vars=dbt_vars, select=select,
+                target_path=target_path, modes=modes,
+            )
 
 
 def _locked_build(
@@ -507,8 +607,20 @@ def _locked_build(
     dbt_vars: dict[str, object] | None,
     select: str | None,
     target_path: Path | None,
+    modes: FileModes,
 ) -> BuildResult:
-    """:func:`build_warehouse` once the warehouse lock is held."""
+    """:func:`build_warehouse` once the warehouse lock is held (and the umask set)."""
+    building = warehouse.with_name(warehouse.name + ".building")
+    # We hold the warehouse lock: a .building file now is a crashed build's, never a live one.
+    _remove_leftovers(building)
+    # An unwritable warehouse folder fails here, before validation and dbt, naming the file
+    # the build would create (the probe is nameless on Linux: O_TMPFILE).
+    try:
+        with tempfile.TemporaryFile(dir=warehouse.parent):
+            pass
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(building)) from error
+
     generated = prepare_raw_dir(
         raw_dir, demo=demo, generate_if_empty=generate_if_empty,
         demo_patients=demo_patients, demo_seed=demo_seed,
@@ -524,12 +636,12 @@ def _locked_build(
     if not report.ok:
         raise RawDataError(report)
 
-    building = warehouse.with_name(warehouse.name + ".building")
-    leftovers = (building, building.with_name(building.name + ".wal"))
-    # We hold the warehouse lock: a .building file now is a crashed build's, never a live one.
-    for stale in leftovers:
-        stale.unlink(missing_ok=True)
     target = Path(target_path or default_target_path(project_dir, warehouse)).resolve()
+    # dbt's run results and log can quote patient data (failing values, tracebacks).
+    target.mkdir(parents=True, exist_ok=True)
+    restrict([target], modes)
+    (target / "run_results.json").unlink(missing_ok=True)  # one present after dbt is its own
+    log_offset = _log_size(target)
     args = ["build"]
     if select:
         # cautious: only the tests whose every parent is selected (a relationships test to
@@ -544,20 +656,30 @@ def _locked_build(
             extra_env={"CALCOMICS_GIT_COMMIT": commit or ""},
         )
         if process.returncode != 0:
+            texts = _dbt_failure_texts(target, log_offset, process.stdout)
+            os_error = os_error_in_dbt_output(texts, warehouse.parent)
+            if os_error is not None:
+                raise os_error
             detail = (process.stdout or "")[-4000:] if quiet else ""
             raise BuildError(
                 f"dbt build failed (exit {process.returncode}); {warehouse} was not changed."
                 f"\n{detail}"
             )
         _record_finish(building)
+        restrict([building], modes)
         os.replace(building, warehouse)
     except BaseException:
         # Failed, interrupted (subprocess.run has killed dbt) or crashed: never publish, and
         # leave nothing behind.
-        for leftover in leftovers:
-            leftover.unlink(missing_ok=True)
+        _remove_leftovers(building)
         raise
-    _fsync_directory(warehouse.parent)
+    try:
+        _fsync_directory(warehouse.parent)
+    except OSError as error:  # published already: not an "untouched" failure
+        raise BuildError(
+            f"{warehouse} was built and swapped in, but syncing its folder failed ({error}); "
+            "after a power loss the previous file could come back"
+        ) from error
     return BuildResult(
         warehouse=warehouse,
         seconds=time.perf_counter() - started,
