@@ -186,3 +186,34 @@ def test_every_option_has_help_text():
         for action in command._actions:
             if not isinstance(action, argparse._HelpAction):
                 assert action.help, f"calcomics {name} {action.option_strings or action.dest}"
+
+
+def test_version_and_every_subcommand_help(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"calcomics {calcomics.__version__}"
+    commands = next(a for a in build_parser()._actions
+                    if isinstance(a, argparse._SubParsersAction))
+    for name in commands.choices:
+        with pytest.raises(SystemExit) as exit_:
+            main([name, "--help"])
+        assert exit_.value.code == 0, name
+        assert capsys.readouterr().out.startswith(f"usage: calcomics {name}"), name
+
+
+def test_hrd_writes_its_table_with_o(tmp_path, capsys):
+    from pathlib import Path
+
+    from calcomics.commands.hrd_options import GENOME_REFERENCES
+    from calcomics.methods.hrd import REFERENCES
+
+    assert GENOME_REFERENCES == tuple(REFERENCES)
+    segments = Path(__file__).parent / "data" / "hrd" / "scarhrd_test2_segments.tsv"
+    out = tmp_path / "scores.tsv"
+    assert main(["hrd", str(segments), "--reference", "grch37", "-o", str(out)]) == 0
+    table = pd.read_csv(out, sep="\t")
+    assert list(table.columns) == ["sample_id", "hrd_loh", "tai", "lst", "hrd_sum"]
+    assert capsys.readouterr().out == ""  # the table went to the file, not stdout
+    assert main(["hrd", str(segments), "--reference", "grch37"]) == 0
+    assert capsys.readouterr().out == out.read_text()

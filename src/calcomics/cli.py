@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from calcomics import __version__
+
 if TYPE_CHECKING:
     from calcomics.warehouse.file_modes import FileModes
 
@@ -310,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="calcomics",
         description="Mammographic calcification multi-omics warehouse (DuckDB + dbt).",
     )
+    parser.add_argument("--version", action="version", version=f"calcomics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     synth = sub.add_parser("synth", help="write a realistic demo cohort of raw files")
@@ -385,17 +388,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help="output file: OUT.gexf (Gephi) or OUT.graphml")
     network.set_defaults(func=_cmd_network)
 
-    hrd = sub.add_parser(
+    from calcomics.commands.hrd_options import HRD_DESCRIPTION, add_hrd_arguments
+
+    hrd = add_hrd_arguments(sub.add_parser(
         "hrd", help="scarHRD scores (HRD-LOH, TAI, LST, HRD-sum) of a segment file",
-        add_help=False,
-    )
-    hrd.add_argument("hrd_args", nargs=argparse.REMAINDER,
-                     help="SEGMENTS.tsv [--reference grch38|grch37] [--strict]")
+        description=HRD_DESCRIPTION,
+    ))
 
     def _cmd_hrd(args: argparse.Namespace) -> int:
-        from calcomics.commands.hrd import hrd_main
+        from calcomics.commands.hrd import run_hrd
 
-        return hrd_main(args.hrd_args)
+        return run_hrd(args)
 
     hrd.set_defaults(func=_cmd_hrd)
 

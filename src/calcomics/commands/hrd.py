@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from calcomics.commands.hrd_options import HRD_DESCRIPTION, add_hrd_arguments
 from calcomics.methods.hrd import (
-    REFERENCES,
     SEGMENT_COLUMNS,
     SegmentFileError,
     _frame_problems,
@@ -86,20 +86,9 @@ def read_segments(path: str | Path, *, allow_reversed: bool = False) -> pd.DataF
 
 
 def _hrd_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="calcomics hrd",
-        description="scarHRD scores (HRD-LOH, telomeric AI, LST, HRD-sum) of a segment file.",
+    return add_hrd_arguments(
+        argparse.ArgumentParser(prog="calcomics hrd", description=HRD_DESCRIPTION)
     )
-    parser.add_argument("segments", help="scarHRD text segment file (tab-separated, 8 columns)")
-    parser.add_argument(
-        "--reference", choices=REFERENCES, default="grch38", help="genome build (default grch38)"
-    )
-    parser.add_argument(
-        "--strict",
-        action="store_true",
-        help="reject segments with end < start (default: score them as scarHRD does and warn)",
-    )
-    return parser
 
 
 def hrd_main(argv: list[str] | None = None) -> int:
@@ -115,6 +104,11 @@ def hrd_main(argv: list[str] | None = None) -> int:
         args = _hrd_parser().parse_args(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2), as an exit code
         return exit_.code if isinstance(exit_.code, int) else 2
+    return run_hrd(args)
+
+
+def run_hrd(args: argparse.Namespace) -> int:
+    """Score ``args.segments`` (options of :func:`add_hrd_arguments`); exit code."""
     allow_reversed = not args.strict
     try:
         frame = read_segments(args.segments, allow_reversed=allow_reversed)
@@ -134,5 +128,14 @@ def hrd_main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     scores = hrd_scores(frame, args.reference, allow_reversed=allow_reversed)
-    sys.stdout.write(scores.to_csv(sep="\t", index=False, lineterminator="\n"))
+    table = scores.to_csv(sep="\t", index=False, lineterminator="\n")
+    if args.output is None:
+        sys.stdout.write(table)
+        return 0
+    try:
+        Path(args.output).write_text(table)
+    except OSError as error:
+        print(f"{args.output}: cannot write ({error.strerror or error})", file=sys.stderr)
+        return 4
+    print(f"Wrote {args.output} ({len(scores)} samples)", file=sys.stderr)
     return 0
