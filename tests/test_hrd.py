@@ -585,3 +585,16 @@ def test_generator_hrd_sum_higher_in_high_suspicion(tmp_path: Path) -> None:
     path = tmp_path / "segments.tsv"
     seg_frame.to_csv(path, sep="\t", index=False)
     pd.testing.assert_frame_equal(hrd_scores(read_segments(path)), table)
+
+
+def test_total_copy_number_only_file_is_one_clear_message(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    path = tmp_path / "tcn.tsv"
+    path.write_text("SampleID\tChromosome\tStart_position\tEnd_position\ttotal_cn\tA_cn\tB_cn"
+                    "\tploidy\nS1\tchr1\t1\t1000\t2\t\t\t2\nS1\tchr2\t1\t1000\t3\t\t\t2\n")
+    assert hrd_main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tcn.tsv: A_cn and B_cn are empty on every line (total copy number "
+                          "only); HRD-LOH, TAI and LST need allele-specific copy number.")
+    assert "line 2" not in err and "not an integer" not in err

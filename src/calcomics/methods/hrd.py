@@ -193,6 +193,14 @@ def _frame_problems(
     and no overlap with another segment of the same sample and chromosome.
     """
     problems: list[_Problem] = []
+    alleles = frame[["a_cn", "b_cn"]].astype(str).apply(lambda c: c.str.strip())
+    if len(frame) and alleles.isin(["", "nan", "NA", "None"]).all(axis=None):
+        # Total copy number only (.seg, OncoScan ChAS): one message, not one per line.
+        return [_Problem(int(lines[0]), 0,
+                         f"{source}: A_cn and B_cn are empty on every line (total copy number "
+                         "only); HRD-LOH, TAI and LST need allele-specific copy number. Such "
+                         "segments still give CIN and gene copy number in `calcomics build`, "
+                         "where HRD is reported as not computable")], frame
     parsed: dict[str, np.ndarray] = {}
     ok: dict[str, np.ndarray] = {}
     for column in _INTEGER_COLUMNS:
