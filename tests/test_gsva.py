@@ -446,3 +446,21 @@ def test_cli_warns_on_duplicate_symbols(tmp_path, capsys):
         warnings.simplefilter("error")
         assert cli_main(["gsva", str(expr), str(gmt), "-o", str(tmp_path / "o.tsv")]) == 0
     assert "warning: argument expr: 1 duplicated gene symbol" in capsys.readouterr().err
+
+
+def test_cli_warns_when_the_gaussian_kernel_meets_unlogged_values(tmp_path, capsys):
+    expr, gmt = _write_inputs(tmp_path)
+    assert cli_main(["gsva", str(expr), str(gmt), "-o", str(tmp_path / "o.tsv")]) == 0
+    assert "looks un-logged" not in capsys.readouterr().err  # the reference matrix is logged
+    rng = np.random.default_rng(3)
+    counts = pd.DataFrame(rng.poisson(200, size=(600, 6)),
+                          index=[f"g{i}" for i in range(1, 601)],
+                          columns=[f"S{j}" for j in range(6)]).rename_axis("gene")
+    counts.to_csv(expr, sep="\t")
+    assert cli_main(["gsva", str(expr), str(gmt), "-o", str(tmp_path / "o.tsv")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: expr.tsv looks un-logged (counts;" in err
+    assert "use --kcdf Poisson for integer read counts" in err
+    assert cli_main(["gsva", str(expr), str(gmt), "--kcdf", "Poisson",
+                     "-o", str(tmp_path / "o.tsv")]) == 0
+    assert "looks un-logged" not in capsys.readouterr().err

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from calcomics.methods.transcriptomics.gsva import GsvaInputError, GsvaRun, gsva_detailed
+from calcomics.methods.transcriptomics.scale import detect_expression_scale
 from calcomics.reference import GeneSetFileError, read_gmt
 
 __all__ = ["gsva_command", "read_expression_matrix", "run_gsva_files"]
@@ -95,6 +96,21 @@ def read_expression_matrix(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def _warn_if_unlogged(expr: pd.DataFrame, name: str) -> None:
+    """Warn when the Gaussian kernel meets un-logged values (GSVA's documented input for
+    kcdf = "Gaussian" is continuous log-scale expression: log-CPM, log2(FPKM + 1), arrays)."""
+    evidence = detect_expression_scale(expr.to_numpy(dtype=float))
+    if evidence.scale in ("counts", "tpm", "fpkm"):
+        advice = ("use --kcdf Poisson for integer read counts, or log-transform"
+                  if evidence.scale == "counts" else "log-transform it (log2(x + 1))")
+        warnings.warn(
+            f"{name} looks un-logged ({evidence.scale}; values up to {evidence.max_value:.4g}): "
+            "the Gaussian kernel expects log-scale expression, as the warehouse scores "
+            f"log2(x + 1); {advice}",
+            stacklevel=3,
+        )
+
+
 def run_gsva_files(
     expr_path: str | Path,
     gmt_path: str | Path,
@@ -110,6 +126,8 @@ def run_gsva_files(
     """``calcomics gsva``: read EXPR.tsv and SETS.gmt, score, write OUT.tsv (first column
     ``gene_set``, then samples; full double precision). Raises :class:`GsvaInputError`."""
     expr = read_expression_matrix(expr_path)
+    if method == "gsva" and kcdf == "Gaussian":
+        _warn_if_unlogged(expr, Path(expr_path).name)
     try:
         sets = read_gmt(gmt_path)
     except GeneSetFileError as error:
