@@ -51,6 +51,10 @@ def tcga(tcga_raw) -> duckdb.DuckDBPyConnection:
     done = _run("build", "--raw-dir", str(tcga_raw), "--warehouse", str(warehouse),
                 "--grouping", "histological_type", "--vars", VARS)
     assert "Warehouse ready" in done.stdout + done.stderr
+    # progress before dbt's own output: which step runs, seconds since the start
+    steps = [line for line in done.stdout.splitlines() if line.startswith("[")]
+    assert "validating the raw files in" in steps[0]
+    assert "all passed." in steps[1] and "dbt build into tcga.duckdb.building" in steps[2]
     connection = duckdb.connect(str(warehouse), read_only=True)
     yield connection
     connection.close()

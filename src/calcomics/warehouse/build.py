@@ -593,6 +593,13 @@ def build_warehouse(
             )
 
 
+def _step(message: str, started: float, quiet: bool) -> None:
+    """One progress line (what runs now, seconds since the build started) on stdout, where
+    dbt's own progress goes; stderr keeps only what went wrong."""
+    if not quiet:
+        print(f"[{time.perf_counter() - started:6.1f} s] {message}", flush=True)
+
+
 def _locked_build(
     project_dir: Path,
     raw_dir: Path,
@@ -630,11 +637,13 @@ def _locked_build(
 
     # The project's own _raw__sources.yml holds the rules dbt tests, so an edit there takes
     # effect in validation at once.
+    _step(f"validating the raw files in {raw_dir}", started, quiet)
     report = validate_raw_dir(
         raw_dir, project_dir, expression_scale=(dbt_vars or {}).get("expression_scale")
     )
     if not report.ok:
         raise RawDataError(report)
+    _step(report.summary().replace("\n", "\n    "), started, quiet)
 
     target = Path(target_path or default_target_path(project_dir, warehouse)).resolve()
     # dbt's run results and log can quote patient data (failing values, tracebacks).
@@ -650,6 +659,8 @@ def _locked_build(
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
     commit = git_commit(project_dir)
+    _step(f"dbt build into {building.name} (dbt parses the project, then prints each node)",
+          started, quiet)
     try:
         process = run_dbt(
             args, project_dir, raw_dir, building, quiet=quiet, target_path=target,
