@@ -49,8 +49,9 @@ def write_network(
     chosen = (fmt or path.suffix.lstrip(".")).lower()
     if chosen not in NETWORK_FORMATS:
         raise MetaboliteDataError(
-            f"{path}: unknown network format {chosen!r}; use a .gexf or .graphml file "
-            "(or fmt='gexf' / 'graphml')"
+            f"{path}: unknown network format {chosen!r}: name the output file .gexf (Gephi) "
+            "or .graphml (Cytoscape, yEd); as tables, query the marts "
+            "fct_metabolite_network_nodes and fct_metabolite_network_edges"
         )
     _check_network_frames(nodes, edges)
     graph = nx.Graph()
