@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +20,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 # A test runs dbt when its body or one of its fixtures (transitively) calls one of these.
-_DBT_CALLS = ("build_warehouse(", "run_dbt(", '"sqlfluff"')
+_DBT_CALLS = ("build_warehouse(", "run_dbt(", '"sqlfluff"', "run_calcomics_build(")
 _SOURCE_CALLS_DBT: dict[Callable, bool] = {}
 
 
@@ -97,5 +99,56 @@ def snf_build(tmp_path_factory, default_cohort) -> tuple[BuildResult, Path]:
 @pytest.fixture(scope="session")
 def snf_warehouse(snf_build):
     connection = duckdb.connect(str(snf_build[1]), read_only=True)
+    yield connection
+    connection.close()
+
+
+# --- the shipped real TCGA cohort (examples/tcga_brca_hr_her2neg), built as a user builds it
+
+TCGA_EXAMPLE = PROJECT_DIR / "examples" / "tcga_brca_hr_her2neg"
+TCGA_VARS = ("{expression_scale: counts, pam50_centring: er_balanced, survival_population: all, "
+             "exome_capture_size_mb: 38}")
+CALCOMICS_CLI = str(Path(sys.executable).parent / "calcomics")
+
+
+def run_calcomics(*args: str) -> subprocess.CompletedProcess:
+    """``calcomics ARGS`` in a real process from the project folder; must succeed."""
+    done = subprocess.run([CALCOMICS_CLI, *args], cwd=PROJECT_DIR, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def run_calcomics_build(*args: str) -> subprocess.CompletedProcess:
+    """``calcomics build ARGS`` (named apart so tests using it are classified ``dbt``)."""
+    return run_calcomics("build", *args)
+
+
+@pytest.fixture(scope="session")
+def tcga_raw(tmp_path_factory) -> Path:
+    """The example imported into a raw folder with ``calcomics import`` (clinical with the
+    example's mapping, MAF, expression), as its README says."""
+    raw = tmp_path_factory.mktemp("tcga") / "raw"
+    run_calcomics("import", "clinical", str(TCGA_EXAMPLE / "clinical.tsv"),
+                  "--mapping", str(TCGA_EXAMPLE / "clinical_mapping.yaml"), "--out", str(raw))
+    run_calcomics("import", "maf", str(TCGA_EXAMPLE / "mutations.maf.tsv.gz"), "--out", str(raw))
+    run_calcomics("import", "expression", str(TCGA_EXAMPLE / "expression_counts.tsv.gz"),
+                  "--out", str(raw))
+    return raw
+
+
+@pytest.fixture(scope="session")
+def tcga_build(tcga_raw) -> tuple[Path, subprocess.CompletedProcess]:
+    """``calcomics build --grouping histological_type`` of the imported example."""
+    warehouse = tcga_raw.parent / "tcga.duckdb"
+    done = run_calcomics_build("--raw-dir", str(tcga_raw), "--warehouse", str(warehouse),
+                               "--grouping", "histological_type", "--vars", TCGA_VARS)
+    return warehouse, done
+
+
+@pytest.fixture
+def tcga(tcga_build):
+    """Read-only connection to the real TCGA warehouse."""
+    connection = duckdb.connect(str(tcga_build[0]), read_only=True)
     yield connection
     connection.close()

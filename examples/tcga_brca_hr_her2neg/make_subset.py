@@ -55,6 +55,10 @@ def main(reference: Path) -> None:
     cohort = clinical.loc[hr_positive_her2_negative(clinical), CLINICAL_COLUMNS]
     survival = pd.read_csv(reference / "survival_cdr.tsv", sep="\t", dtype=str)
     cohort = cohort.merge(survival[SURVIVAL_COLUMNS], on="bcr_patient_barcode", how="left")
+    # TCGA-CDR gives one patient a PFI event indicator without a PFI time: an endpoint
+    # without a time cannot be analysed, so both are left empty (as for OS likewise).
+    for event, time in (("PFI", "PFI.time"), ("OS", "OS.time")):
+        cohort.loc[cohort[time].isna(), event] = None
     cohort["study_cohort"] = "HR+/HER2- study population"
     patients = set(cohort["bcr_patient_barcode"])
 
