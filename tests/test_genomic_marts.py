@@ -118,7 +118,11 @@ def edge_warehouse(small_raw_dir, tmp_path_factory):
     maf = maf[~snvs_of_indel_sample]
     pd.concat([maf, duplicates]).to_csv(raw / "mutations.maf", sep="\t", index=False)
     gap = _cut_segment_gap(raw / "segments.tsv")
-    build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True)
+    # the genomic marts and the patient overview that joins them (not the other areas)
+    build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True,
+                    select="+fct_tumor_mutational_burden +fct_mutational_signatures "
+                           "+fct_mutated_gene_frequencies +fct_gene_copy_number +dim_patients "
+                           "+rpt_patient_overview", target_path=root / "target")
     connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
     yield connection, silent_sample, duplicated_sample, maf, gap
     connection.close()
