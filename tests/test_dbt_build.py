@@ -181,17 +181,6 @@ def test_failed_dbt_test_leaves_previous_warehouse(small_raw_dir, tmp_path):
     assert not (tmp_path / "warehouse.duckdb.building").exists()
 
 
-def test_reader_keeps_snapshot_during_rebuild(small_raw_dir, tmp_path):
-    warehouse = tmp_path / "warehouse.duckdb"
-    options = {"quiet": True, "select": "+dim_patients", "target_path": tmp_path / "target"}
-    build_warehouse(PROJECT_DIR, small_raw_dir, warehouse, **options)
-    reader = duckdb.connect(str(warehouse), read_only=True)
-    n_before = reader.execute("select count(*) from dim_patients").fetchone()
-    build_warehouse(PROJECT_DIR, small_raw_dir, warehouse, **options)  # rebuild while open
-    assert reader.execute("select count(*) from dim_patients").fetchone() == n_before == (40,)
-    reader.close()
-
-
 # --- meta_build: every build is recorded ---------------------------------------------------
 
 
