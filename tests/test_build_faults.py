@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from processes import dbt_processes_writing
 
 from calcomics.warehouse.build import build_warehouse
 
@@ -32,21 +33,6 @@ def _wait_for(path: Path, process: subprocess.Popen, seconds: float = 600) -> No
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, f"{path} never appeared"
         time.sleep(0.2)
-
-
-def _dbt_processes_writing(building: Path) -> list[int]:
-    """Live processes whose environment points dbt at ``building``."""
-    needle = f"CALCOMICS_DUCKDB_PATH={building}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if needle in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -82,9 +68,9 @@ def test_second_build_waits_its_turn_and_sigterm_publishes_nothing(small_raw_dir
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("w.duckdb")) == [
         "w.duckdb", "w.duckdb.lock"]
     deadline = time.monotonic() + 30
-    while _dbt_processes_writing(building) and time.monotonic() < deadline:
+    while dbt_processes_writing(building) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert _dbt_processes_writing(building) == []
+    assert dbt_processes_writing(building) == []
 
     # the lock went with the interrupted process: the next build (here only the patient
     # spine, to keep the suite short) takes it and succeeds
@@ -121,13 +107,13 @@ def test_sigkill_of_the_build_takes_dbt_down_and_the_next_build_recovers(small_r
     killed = _start_build(small_raw_dir, warehouse)
     _wait_for(building, killed)
     time.sleep(2)
-    assert _dbt_processes_writing(building)  # dbt is running
+    assert dbt_processes_writing(building)  # dbt is running
     killed.kill()
     killed.wait(timeout=60)
     deadline = time.monotonic() + 30
-    while _dbt_processes_writing(building) and time.monotonic() < deadline:
+    while dbt_processes_writing(building) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert _dbt_processes_writing(building) == []  # no orphan dbt
+    assert dbt_processes_writing(building) == []  # no orphan dbt
     assert not warehouse.exists()  # nothing was published
     # the leftover .building is provably stale: the next build (the patient spine only, to
     # keep the suite short) removes it and succeeds

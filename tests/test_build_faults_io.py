@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from processes import dbt_processes_writing
 
 from calcomics.cli import main
 from calcomics.warehouse.build import build_warehouse, os_error_in_dbt_output
@@ -83,21 +84,6 @@ def _wait_until(condition: Callable[[], bool], process: subprocess.Popen | None 
             raise AssertionError(f"process ended before {what}: {process.communicate()}")
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
-
-
-def _dbt_processes_writing(building: Path) -> list[int]:
-    """Live processes whose environment points dbt at ``building``."""
-    needle = f"CALCOMICS_DUCKDB_PATH={building}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if needle in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
 
 
 def _build_id(warehouse: Path) -> tuple[str, bool]:
@@ -178,7 +164,7 @@ def test_readers_see_a_complete_warehouse_while_a_build_swaps_in_a_new_one(
         building_modes = []
 
         def dbt_is_writing() -> bool:
-            if not _dbt_processes_writing(building):
+            if not dbt_processes_writing(building):
                 return False
             try:
                 if building.stat().st_size == 0:
@@ -237,7 +223,7 @@ def test_sigkill_before_during_and_after_dbt_never_publishes_a_partial_warehouse
         _wait_until(lambda: condition(process), process, what)
         process.kill()
         process.wait(timeout=60)
-        _wait_until(lambda: not _dbt_processes_writing(building), None, "dbt to go", 60)
+        _wait_until(lambda: not dbt_processes_writing(building), None, "dbt to go", 60)
 
     # a) after taking the lock, before dbt (validating): nothing written yet
     kill_when(lambda p: lock.exists() and f"pid {p.pid}," in lock.read_text(), "the lock")
@@ -245,7 +231,7 @@ def test_sigkill_before_during_and_after_dbt_never_publishes_a_partial_warehouse
     assert warehouse.read_bytes() == before
 
     # b) while dbt writes the .building file: the old warehouse stays; dbt goes down too
-    kill_when(lambda p: building.exists() and bool(_dbt_processes_writing(building)), "dbt")
+    kill_when(lambda p: building.exists() and bool(dbt_processes_writing(building)), "dbt")
     assert warehouse.read_bytes() == before
 
     # c) dbt has written its run results (the build removes stale ones first): the build is
