@@ -10,6 +10,7 @@ import json
 import shutil
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -217,3 +218,35 @@ def test_hrd_writes_its_table_with_o(tmp_path, capsys):
     assert capsys.readouterr().out == ""  # the table went to the file, not stdout
     assert main(["hrd", str(segments), "--reference", "grch37"]) == 0
     assert capsys.readouterr().out == out.read_text()
+
+
+def test_every_subcommand_takes_quiet():
+    commands = next(a for a in build_parser()._actions
+                    if isinstance(a, argparse._SubParsersAction))
+    without = [name for name, command in commands.choices.items()
+               if not any("-q" in action.option_strings for action in command._actions)]
+    assert without == []
+
+
+def test_quiet_silences_progress_and_summaries_but_not_warnings(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    assert main(["synth", "--out", str(raw), "--patients", "40", "--seed", "2", "-q"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["validate", "--raw-dir", str(raw), "-q"]) == 0
+    assert capsys.readouterr().out == ""
+    # a counts matrix: gsva warns about the scale even with -q, and shows progress without
+    rng = np.random.default_rng(5)
+    genes = [f"g{i}" for i in range(600)]
+    counts = tmp_path / "counts.tsv"
+    pd.DataFrame(rng.poisson(200, size=(600, 30)), index=pd.Index(genes, name="gene"),
+                 columns=[f"S{j}" for j in range(30)]).to_csv(counts, sep="\t")
+    gmt = tmp_path / "sets.gmt"
+    gmt.write_text(f"A\tna\t{chr(9).join(genes[:20])}\nB\tna\t{chr(9).join(genes[20:])}\n")
+    assert main(["gsva", str(counts), str(gmt), "-o", str(tmp_path / "o.tsv"), "-q"]) == 0
+    quiet = capsys.readouterr()
+    assert quiet.out == ""
+    assert "looks un-logged" in quiet.err and "scoring [" not in quiet.err
+    assert main(["gsva", str(counts), str(gmt), "-o", str(tmp_path / "o.tsv")]) == 0
+    loud = capsys.readouterr()
+    assert "calcomics gsva: scoring [" in loud.err and "100 %" in loud.err
+    assert loud.out.startswith("calcomics gsva (gsva, kcdf Gaussian): ")

@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from calcomics.progress import ProgressBar
 from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 from calcomics.warehouse.transcriptomic_inputs import expression_matrix, gene_sets_by_collection
 
@@ -30,6 +31,8 @@ def model(dbt, session):
         n_perm=int(dbt.config.get("gsea_permutations")),
         seed=int(dbt.config.get("gsea_seed")),
         design=design,
+        progress=ProgressBar("    int_gsea_group_vs_rest: GSEA", "permutations",
+                             interactive=False),
     )
     result.insert(3, "collection", pd.Series(collection, index=result.index, dtype="string"))
     return result

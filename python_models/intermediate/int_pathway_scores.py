@@ -7,6 +7,7 @@ gene_set_collections seed.
 
 import pandas as pd
 
+from calcomics.progress import ProgressBar
 from calcomics.warehouse.dbt_io import relation_to_pandas
 from calcomics.warehouse.transcriptomic_inputs import (
     expression_matrix,
@@ -26,5 +27,8 @@ def model(dbt, session):
     limits = members.drop_duplicates("collection").set_index("collection")[
         ["min_size", "max_size"]
     ]
-    scores = score_collections(expression, gene_sets_by_collection(members), limits)
+    # one log line per 25 % of the collections (dbt prints the node's start and end)
+    progress = ProgressBar("    int_pathway_scores: ssGSEA", "collections", interactive=False)
+    scores = score_collections(expression, gene_sets_by_collection(members), limits,
+                               progress=progress)
     return pd.DataFrame(scores)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import os
 import sys
 import time
 from pathlib import Path
@@ -143,6 +145,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             demo=args.demo, generate_if_empty=not raw_dir_is_configured(args.raw_dir),
             demo_patients=args.demo_patients, demo_seed=args.demo_seed,
             dbt_vars=_build_vars(args), group_readable=True if args.group_readable else None,
+            quiet=args.quiet,
         )
     except (BuildRefusedError, RawDataError) as error:
         print(str(error), file=sys.stderr)
@@ -160,6 +163,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         message = _os_error_message(error, reading=raw_dir, writing=warehouse)
         print(f"{message}. {warehouse} was not replaced.", file=sys.stderr)
         return 4
+    if args.quiet:
+        return 0
     if result.generated_demo:
         why = "--demo" if args.demo else "no raw folder was configured and it was empty"
         print(f"Generated the demo cohort ({args.demo_patients} patients, seed "
@@ -245,6 +250,15 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_quiet(parser: argparse.ArgumentParser, *, handles_itself: bool = False) -> None:
+    """``-q``: print only warnings and errors (stderr). Commands whose stdout is data (hrd
+    without -o) or that run subprocesses (build) honour it themselves; the others' stdout is
+    silenced by :func:`main`."""
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print only warnings and errors (no progress, no summary)")
+    parser.set_defaults(quiet_handled=handles_itself)
+
+
 def _add_group_readable(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--group-readable", action="store_true",
@@ -282,6 +296,7 @@ def _add_import_parser(sub) -> None:
     imp.add_argument("--option", action="append", metavar="KEY=VALUE",
                      help="format-specific setting (repeatable)")
     _add_group_readable(imp)
+    _add_quiet(imp)
     imp.set_defaults(func=_cmd_import)
 
 
@@ -320,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--patients", type=int, default=316, help="cohort size (default 316)")
     synth.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     _add_group_readable(synth)
+    _add_quiet(synth)
     synth.set_defaults(func=_cmd_synth)
 
     validate = sub.add_parser("validate", help="check raw files (Great Expectations suites)")
@@ -330,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--vars", help="the build's dbt variables, e.g. '{expression_scale: counts}' (the "
         "expression values are checked against expression_scale)"
     )
+    _add_quiet(validate)
     validate.set_defaults(func=_cmd_validate)
 
     _add_import_parser(sub)
@@ -376,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(merged with --grouping / --grouping-column)"
     )
     _add_group_readable(build)
+    _add_quiet(build, handles_itself=True)
     build.set_defaults(func=_cmd_build)
 
     network = sub.add_parser(
@@ -386,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     network.add_argument("-o", "--out", required=True,
                          help="output file: OUT.gexf (Gephi) or OUT.graphml")
+    _add_quiet(network)
     network.set_defaults(func=_cmd_network)
 
     from calcomics.commands.hrd_options import HRD_DESCRIPTION, add_hrd_arguments
@@ -400,6 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
 
         return run_hrd(args)
 
+    _add_quiet(hrd, handles_itself=True)
     hrd.set_defaults(func=_cmd_hrd)
 
     gsva_cmd = sub.add_parser(
@@ -429,15 +449,19 @@ def build_parser() -> argparse.ArgumentParser:
         return gsva_command(
             args.expr, args.gmt, args.out, method=args.method, kcdf=args.kcdf,
             min_size=args.min_size, max_size=args.max_size, mx_diff=not args.no_mx_diff,
-            tau=args.tau, ssgsea_norm=not args.no_ssgsea_norm,
+            tau=args.tau, ssgsea_norm=not args.no_ssgsea_norm, quiet=args.quiet,
         )
 
+    _add_quiet(gsva_cmd, handles_itself=True)
     gsva_cmd.set_defaults(func=_cmd_gsva)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "quiet", False) and not getattr(args, "quiet_handled", False):
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+            return int(args.func(args))
     return int(args.func(args))
 
 

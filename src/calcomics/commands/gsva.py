@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import math
 import sys
+import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ import pandas as pd
 
 from calcomics.methods.transcriptomics.gsva import GsvaInputError, GsvaRun, gsva_detailed
 from calcomics.methods.transcriptomics.scale import detect_expression_scale
+from calcomics.progress import ProgressBar
 from calcomics.reference import GeneSetFileError, read_gmt
 
 __all__ = ["gsva_command", "read_expression_matrix", "run_gsva_files"]
@@ -122,9 +125,11 @@ def run_gsva_files(
     mx_diff: bool = True,
     tau: float | None = None,
     ssgsea_norm: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> GsvaRun:
     """``calcomics gsva``: read EXPR.tsv and SETS.gmt, score, write OUT.tsv (first column
-    ``gene_set``, then samples; full double precision). Raises :class:`GsvaInputError`."""
+    ``gene_set``, then samples; full double precision). Raises :class:`GsvaInputError`.
+    ``progress(done, total)`` follows the scoring (see ``gsva_detailed``)."""
     expr = read_expression_matrix(expr_path)
     if method == "gsva" and kcdf == "Gaussian":
         _warn_if_unlogged(expr, Path(expr_path).name)
@@ -133,7 +138,8 @@ def run_gsva_files(
     except GeneSetFileError as error:
         raise GsvaInputError(str(error)) from error
     run = gsva_detailed(expr, sets, method=method, kcdf=kcdf, min_size=min_size,
-                        max_size=max_size, mx_diff=mx_diff, tau=tau, ssgsea_norm=ssgsea_norm)
+                        max_size=max_size, mx_diff=mx_diff, tau=tau, ssgsea_norm=ssgsea_norm,
+                        progress=progress)
     out_path = Path(out_path)
     try:
         run.scores.to_csv(out_path, sep="\t", float_format="%.17g")
@@ -142,28 +148,33 @@ def run_gsva_files(
     return run
 
 
+def _print_warning(message: Warning | str, *_args: object, **_kwargs: object) -> None:
+    """Show a warning at once, in user words (not after a long computation)."""
+    print(f"calcomics gsva: warning: {message}", file=sys.stderr, flush=True)
+
+
 def gsva_command(
-    expr_path: str | Path, gmt_path: str | Path, out_path: str | Path, **options: Any
+    expr_path: str | Path, gmt_path: str | Path, out_path: str | Path, *,
+    quiet: bool = False, **options: Any
 ) -> int:
     """``calcomics gsva`` body: run :func:`run_gsva_files` (``options`` are its keyword
-    arguments), print a one-line summary, return the exit code (0 ok, 2 bad input with the
-    message on stderr; warnings go to stderr)."""
-    with warnings.catch_warnings(record=True) as caught:
+    arguments) with a progress bar on stderr, print a one-line summary, return the exit code
+    (0 ok, 2 bad input with the message on stderr). Warnings (e.g. un-logged input) go to
+    stderr as soon as they arise; ``quiet`` keeps only warnings and errors."""
+    bar = ProgressBar("calcomics gsva: scoring", "blocks", enabled=not quiet)
+    with warnings.catch_warnings():
         warnings.simplefilter("always")
+        warnings.showwarning = _print_warning
         try:
-            run = run_gsva_files(expr_path, gmt_path, out_path, **options)
+            run = run_gsva_files(expr_path, gmt_path, out_path, progress=bar, **options)
         except GsvaInputError as error:
-            code = 2
-            message = f"calcomics gsva: error: {error}"
-        else:
-            code = 0
-            message = ""
-    for warning in caught:
-        print(f"calcomics gsva: warning: {warning.message}", file=sys.stderr)
-    if code:
-        print(message, file=sys.stderr)
-        return code
-    method = options.get("method", "gsva")
-    label = method if method == "ssgsea" else f"{method}, kcdf {options.get('kcdf', 'Gaussian')}"
-    print(f"calcomics gsva ({label}): {run.summary()} -> {out_path}")
+            bar.close()
+            print(f"calcomics gsva: error: {error}", file=sys.stderr)
+            return 2
+    if not quiet:
+        method = options.get("method", "gsva")
+        label = (method if method == "ssgsea"
+                 else f"{method}, kcdf {options.get('kcdf', 'Gaussian')}")
+        print(f"calcomics gsva ({label}): {run.summary()} -> {out_path} "
+              f"({time.perf_counter() - bar.started:.1f} s)")
     return 0

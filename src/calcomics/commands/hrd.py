@@ -137,5 +137,6 @@ def run_hrd(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"{args.output}: cannot write ({error.strerror or error})", file=sys.stderr)
         return 4
-    print(f"Wrote {args.output} ({len(scores)} samples)", file=sys.stderr)
+    if not getattr(args, "quiet", False):
+        print(f"Wrote {args.output} ({len(scores)} samples)", file=sys.stderr)
     return 0

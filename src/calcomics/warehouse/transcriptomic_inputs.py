@@ -6,7 +6,7 @@ per gene-list member), call these helpers, run an algorithm and write a long tab
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -87,8 +87,11 @@ def score_collections(
     collections: Mapping[str, Mapping[str, list[str]]],
     size_limits: pd.DataFrame,
     method: str = "ssgsea",
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Score each collection in its own call over all samples; one row per sample and set.
+
+    ``progress(done, total)`` is called after each collection.
 
     ``size_limits`` is indexed by collection with min_size / max_size (null = no upper
     limit). Sets outside the limits are not scored (their coverage is in
@@ -100,7 +103,7 @@ def score_collections(
     if expression.shape[1] == 0:
         return empty_pathway_scores()
     present = set(expression.index)
-    for collection, sets in collections.items():
+    for done, (collection, sets) in enumerate(collections.items(), start=1):
         low = int(size_limits.loc[collection, "min_size"])
         high_value = size_limits.loc[collection, "max_size"]
         high = float("inf") if pd.isna(high_value) else float(high_value)
@@ -109,6 +112,8 @@ def score_collections(
         frame = scores_to_long(scores, extra={"collection": collection, "method": method})
         frame["set_size"] = frame["gene_set"].map(sizes).astype("int64")
         frames.append(frame)
+        if progress is not None:
+            progress(done, len(collections))
     if not frames:
         return empty_pathway_scores()
     scores = pd.concat(frames, ignore_index=True)[PATHWAY_SCORE_COLUMNS]

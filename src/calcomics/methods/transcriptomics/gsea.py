@@ -46,7 +46,7 @@ from any other implementation run for run.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
 import numba
@@ -590,7 +590,10 @@ def _run(
     metric: str,
     weight: float,
     fdr_method: str,
+    on_permutations: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
+    """One phenotype's GSEA; ``on_permutations(k)`` is called as each block of ``k``
+    permutations finishes (progress reporting)."""
     n_genes = values.shape[0]
     members, offsets = _pack_members(member_index)
     observed = ranking_metric(values, is_pos, metric)
@@ -608,6 +611,8 @@ def _run(
         perm_metric = _block_metric(prepared, shuffled[start:stop], metric)
         ranks = _descending_ranks(perm_metric)
         _es_kernel(ranks, perm_metric, members, offsets, float(weight), null[start:stop])
+        if on_permutations is not None:
+            on_permutations(stop - start)
 
     nes, nominal, fdr, fwer = permutation_statistics(es, null.T, fdr_method)
 
@@ -757,9 +762,12 @@ def gsea_group_vs_rest(
     n_perm: int = 1000,
     seed: int = 0,
     design: GroupDesign | None = None,
+    progress: Callable[[int, int], None] | None = None,
     **kw,
 ) -> pd.DataFrame:
     """:func:`gsea_phenotype` of each group versus the rest, stacked.
+
+    ``progress(done, total)`` counts permutations over all tested groups.
 
     Groups run in the ``design``'s display order (every design group, also one without
     samples; without a design, the labels present, sorted), each with the same ``seed``, so
@@ -796,6 +804,19 @@ def gsea_group_vs_rest(
     values = values_all[:, known]
     labels = aligned[known].to_numpy()
     prepared = _prepare(values)
+    tested = [g for g in order if min(int((labels == g).sum()), int((labels != g).sum()))
+              >= MIN_CLASS_SIZE]
+    total = len(tested) * int(n_perm)
+    done = 0
+
+    def advance(k: int) -> None:
+        nonlocal done
+        done += k
+        if progress is not None:
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
     frames = []
     for group in order:
         is_pos = labels == group
@@ -803,7 +824,7 @@ def gsea_group_vs_rest(
         if min(n_pos, n_rest) >= MIN_CLASS_SIZE:
             result = _run(
                 values, prepared, expr.index, is_pos, names, index,
-                int(n_perm), int(seed), metric, float(weight), fdr_method,
+                int(n_perm), int(seed), metric, float(weight), fdr_method, advance,
             )  # fmt: skip
             result["test_note"] = None
         else:
