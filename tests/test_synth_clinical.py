@@ -12,7 +12,7 @@ from calcomics.synth.clinical import (
     group_sizes,
     largest_remainder,
     simulate_clinical,
-    values_with_median,
+    values_around_median,
 )
 
 MAIN = ["negative", "probably_benign", "high_suspicion"]
@@ -111,10 +111,11 @@ def test_largest_remainder_sums_to_total():
     assert counts.sum() == 7 and counts.tolist() == [3, 2, 2]
 
 
-def test_values_with_median_hits_target():
+def test_values_around_median_hits_target_and_keeps_rank_order():
     rng = np.random.default_rng(0)
-    for n, target in [(9, 5.0), (10, 52.5), (100, 30.0)]:
-        values = values_with_median(
-            n, target, lambda k, centre=target: rng.normal(centre, 10, k), rng
-        )
+    for n, target, step in [(9, 5.0, 1.0), (10, 52.5, 1.0), (100, 30.0, 5.0), (1, 20.0, 5.0)]:
+        z = rng.standard_normal(n)
+        values = values_around_median(z, target, (6.0, 20.0), step, (0.0, 100.0))
         assert np.median(values) == target and len(values) == n
+        order = np.argsort(z)
+        assert np.all(np.diff(values[order]) >= 0)
