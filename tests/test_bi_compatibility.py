@@ -42,9 +42,9 @@ DUMP_SCRIPT = """
 import json, sys
 import duckdb
 connection = duckdb.connect(sys.argv[1], read_only=True)
-names = [r[0] for r in connection.execute(
-    "select table_name from information_schema.tables order by table_name").fetchall()]
-counts = {n: len(connection.execute(f'select * from "{n}"').fetchall()) for n in names}
+names = [f'"{s}"."{n}"' for s, n in connection.execute(
+    "select table_schema, table_name from information_schema.tables order by all").fetchall()]
+counts = {n: len(connection.execute(f"select * from {n}").fetchall()) for n in names}
 flow = connection.execute("select * from rpt_cohort_flow order by all").fetchall()
 print(json.dumps({"version": duckdb.__version__, "counts": counts, "flow": flow}, default=str))
 """
@@ -108,9 +108,10 @@ def old_duckdb_python(pytestconfig: pytest.Config) -> Path:
 def _current_dump(path: Path) -> dict:
     """What :data:`DUMP_SCRIPT` reports, read with this environment's DuckDB."""
     with duckdb.connect(str(path), read_only=True) as connection:
-        names = [r[0] for r in connection.execute(
-            "select table_name from information_schema.tables order by table_name").fetchall()]
-        counts = {n: len(connection.execute(f'select * from "{n}"').fetchall()) for n in names}
+        names = [f'"{s}"."{n}"' for s, n in connection.execute(
+            "select table_schema, table_name from information_schema.tables order by all"
+        ).fetchall()]
+        counts = {n: len(connection.execute(f"select * from {n}").fetchall()) for n in names}
         flow = connection.execute("select * from rpt_cohort_flow order by all").fetchall()
     return json.loads(json.dumps({"counts": counts, "flow": flow}, default=str))
 
@@ -150,8 +151,12 @@ def test_duckdb_1_4_reader_reads_every_table(bi_build, old_duckdb_python):
     assert old["version"].startswith("1.4.")
     current = _current_dump(bi_build)
     assert old["counts"] == current["counts"]
-    assert old["counts"]["dim_patients"] == 40 and old["counts"]["meta_build"] == 1
-    assert {"dim_patients", "rpt_cohort_flow", "meta_build"} <= set(old["counts"])
+    marts = {name: f'"main"."{name}"' for name in ("dim_patients", "rpt_cohort_flow", "meta_build")}
+    assert old["counts"][marts["dim_patients"]] == 40 and old["counts"][marts["meta_build"]] == 1
+    assert set(marts.values()) <= set(old["counts"])
+    # every layer's schema is read too (staging views over the ingested raw tables)
+    assert {name.split(".")[0] for name in old["counts"]} == {
+        '"main"', '"lookup"', '"raw"', '"reference"', '"staging"', '"intermediate"'}
     assert old["flow"] == current["flow"]
     assert {row[0] for row in old["flow"]} >= {"negative", "probably_benign", "high_suspicion"}
 

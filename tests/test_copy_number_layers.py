@@ -125,7 +125,7 @@ def test_cin_and_gene_copy_number_use_total_copy_number(partial_layer: dict) -> 
 def test_alteration_frequencies_count_the_profiled_subset(partial_layer: dict) -> None:
     warehouse = partial_layer["warehouse"]
     spine = _query(warehouse, "select patient_id, has_copy_number, is_main_analysis_group "
-                   "from int_patient_spine")
+                   "from intermediate.int_patient_spine")
     main = spine[spine["is_main_analysis_group"]]
     profiled = int(main["has_copy_number"].sum())
     assert set(main.loc[main["has_copy_number"], "patient_id"]) <= set(

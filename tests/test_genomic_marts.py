@@ -263,7 +263,8 @@ def test_gene_in_a_segmentation_gap_takes_the_flanking_mean(edge_warehouse):
         "where sample_id = ? and gene_symbol = ?", [gap["sample_id"], gap["gene_symbol"]]
     ).fetchone()
     flanks = warehouse.execute(
-        "select copy_number_value from int_segments_median_centred where sample_id = ? "
+        "select copy_number_value from intermediate.int_segments_median_centred "
+        "where sample_id = ? "
         "and chromosome = ? and (end_position = ? or start_position = ?)",
         [gap["sample_id"], gap["chromosome"], gap["left_end"], gap["right_start"]],
     ).fetchall()
@@ -328,13 +329,13 @@ def no_maf_warehouse(small_raw_dir, tmp_path_factory):
 
 
 def test_header_only_maf_builds_every_mutation_mart_empty(no_maf_warehouse):
-    models = (*MUTATION_MARTS, "int_tumor_mutational_burden", "int_signature_exposures",
-              "int_mutated_gene_frequencies")
+    models = (*MUTATION_MARTS, "intermediate.int_tumor_mutational_burden",
+              "intermediate.int_signature_exposures", "intermediate.int_mutated_gene_frequencies")
     for model in models:
         assert no_maf_warehouse.execute(f"select count(*) from {model}").fetchone() == (0,)
     # nobody is sequenced: no TMB row means "not sequenced", never TMB 0
     assert no_maf_warehouse.execute(
-        "select count(*) filter (where has_wes), count(*) from int_patient_spine"
+        "select count(*) filter (where has_wes), count(*) from intermediate.int_patient_spine"
     ).fetchone() == (0, 40)
     types = dict(no_maf_warehouse.execute(
         "select column_name, data_type from information_schema.columns "

@@ -48,7 +48,7 @@ def test_table1_counts_and_group_sizes_are_a_recount_of_the_raw_file(snf_warehou
     assert list(mart.drop_duplicates("group_key").sort_values("group_order")["group_key"]) == list(
         SNF_GROUPS)
     layout = snf_warehouse.execute(
-        "select characteristic, category_code, category_label from table1_layout"
+        "select characteristic, category_code, category_label from lookup.table1_layout"
     ).df()
     counts = mart[mart["row_kind"] == "count"].merge(layout, on=["characteristic",
                                                                  "category_label"])

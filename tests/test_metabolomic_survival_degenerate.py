@@ -199,10 +199,10 @@ def test_no_pair_passing_the_thresholds_gives_empty_network_marts(tmp_path, smal
     shutil.copytree(small_raw_dir, raw)
     warehouse = _build(raw, tmp_path, NETWORK_SELECTION, "--vars", "{network_min_rho: 0.99}")
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        for table in ("int_metabolite_network_edges", "fct_metabolite_network_edges",
+        for table in ("intermediate.int_metabolite_network_edges", "fct_metabolite_network_edges",
                       "fct_metabolite_network_nodes"):
             assert connection.execute(f"select count(*) from {table}").fetchone()[0] == 0
         polar = connection.execute(
             "select count(distinct feature_id), count(distinct sample_id) "
-            "from int_metabolite_abundances where platform = 'polar'").fetchone()
+            "from intermediate.int_metabolite_abundances where platform = 'polar'").fetchone()
     assert polar[0] > 1 and polar[1] >= 3  # there was something to correlate

@@ -15,7 +15,7 @@ MAIN = ("negative", "probably_benign", "high_suspicion")
 
 def _medians(warehouse, feature: str) -> dict[str, float]:
     return dict(warehouse.execute(
-        "select group_key, median(feature_value) from int_group_comparison_inputs "
+        "select group_key, median(feature_value) from intermediate.int_group_comparison_inputs "
         "where feature_family = 'clinical' and feature = ? group by 1", [feature]
     ).fetchall())
 
@@ -155,7 +155,8 @@ def test_da_score_is_counted_from_the_differential_mart(warehouse):
     up, down, annotated = warehouse.execute(
         "select count(*) filter (where d.direction = 'up'), "
         "count(*) filter (where d.direction = 'down'), count(*) "
-        "from int_metabolite_pathway_annotations a inner join fct_metabolite_differential d "
+        "from intermediate.int_metabolite_pathway_annotations a "
+        "inner join fct_metabolite_differential d "
         "on a.feature_id = d.feature_id where a.pathway_name = 'Tryptophan metabolism' "
         "and d.group_key = 'high_suspicion'"
     ).fetchone()

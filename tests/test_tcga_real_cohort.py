@@ -55,7 +55,7 @@ def _mutation(tcga, gene: str) -> dict[str, tuple[int, int, float]]:
 def _er_status(tcga) -> pd.Series:
     """ER status of the RNA-seq tumours: the mapped er_status column (study and references)."""
     return tcga.execute(
-        "select patient_id, attribute_value from stg_raw__clinical_attributes "
+        "select patient_id, attribute_value from staging.stg_raw__clinical_attributes "
         "where clinical_column = 'er_status'").df().set_index("patient_id")["attribute_value"]
 
 
@@ -143,7 +143,7 @@ def test_tmb_is_a_recount_of_the_imported_maf(tcga, imported_maf):
     assert n_duplicates == len(imported_maf) - len(deduplicated)
     assert capture == CAPTURE_SIZE_MB and worst < 1e-9  # the var, not the paper's 35.8
     chromosomes = {row[0] for row in tcga.execute(
-        "select distinct chromosome from stg_raw__mutations").fetchall()}
+        "select distinct chromosome from staging.stg_raw__mutations").fetchall()}
     assert "chrX" in chromosomes and "chr23" not in chromosomes  # X coded 23 in the source
 
 
@@ -186,7 +186,8 @@ def test_log2_cpm_scale(tcga):
                          usecols=["gene_symbol", sample])[sample]
     expected = np.log2(counts / counts.sum() * 1e6 + 1)
     got = tcga.execute(
-        "select gene_symbol, log2_expression from int_gene_expression_log2 where sample_id = ?",
+        "select gene_symbol, log2_expression from intermediate.int_gene_expression_log2 "
+        "where sample_id = ?",
         [sample]).df().set_index("gene_symbol")["log2_expression"]
     assert np.abs(got.reindex(expected.index) - expected).max() < 1e-12
 

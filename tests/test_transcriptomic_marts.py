@@ -15,7 +15,7 @@ MAIN = ("negative", "probably_benign", "high_suspicion")
 
 def _group_medians(warehouse, family: str, feature: str) -> dict[str, float]:
     rows = warehouse.execute(
-        "select group_key, median(feature_value) from int_group_comparison_inputs "
+        "select group_key, median(feature_value) from intermediate.int_group_comparison_inputs "
         "where feature_family = ? and feature = ? group by 1", [family, feature]
     ).fetchall()
     return dict(rows)
