@@ -126,12 +126,14 @@ def run_gsva_files(
     tau: float | None = None,
     ssgsea_norm: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    gaussian_kernel: str = "exact",
+    kcdf_none_min_sample_size: int = 200,
 ) -> GsvaRun:
     """``calcomics gsva``: read EXPR.tsv and SETS.gmt, score, write OUT.tsv (first column
     ``gene_set``, then samples; full double precision). Raises :class:`GsvaInputError`.
     ``progress(done, total)`` follows the scoring (see ``gsva_detailed``)."""
     expr = read_expression_matrix(expr_path)
-    if method == "gsva" and kcdf == "Gaussian":
+    if method == "gsva" and kcdf in ("Gaussian", "auto"):
         _warn_if_unlogged(expr, Path(expr_path).name)
     try:
         sets = read_gmt(gmt_path)
@@ -139,7 +141,15 @@ def run_gsva_files(
         raise GsvaInputError(str(error)) from error
     run = gsva_detailed(expr, sets, method=method, kcdf=kcdf, min_size=min_size,
                         max_size=max_size, mx_diff=mx_diff, tau=tau, ssgsea_norm=ssgsea_norm,
-                        progress=progress)
+                        progress=progress, gaussian_kernel=gaussian_kernel,
+                        kcdf_none_min_sample_size=kcdf_none_min_sample_size)
+    if run.kcdf_used and run.kcdf_used != kcdf:
+        warnings.warn(f"kcdf auto resolved to {run.kcdf_used!r} ({run.n_samples} samples; "
+                      f"GSVA >= 2.0 rule: 'none' from {kcdf_none_min_sample_size} samples on)",
+                      stacklevel=2)
+    if run.gaussian_kernel_used == "binned":
+        warnings.warn("binned Gaussian kernel: an approximation of GSVA's kernel CDF (see "
+                      "docs/TRANSCRIPTOMICS.md), not R-exact scores", stacklevel=2)
     out_path = Path(out_path)
     try:
         run.scores.to_csv(out_path, sep="\t", float_format="%.17g")

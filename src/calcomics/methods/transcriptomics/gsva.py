@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from calcomics.methods.transcriptomics import _gsva_kernels as _k
+from calcomics.methods.transcriptomics._gsva_binned import binned_gaussian_kcdf_logit
 from calcomics.reference import read_gmt
 
 __all__ = [
@@ -61,7 +62,10 @@ __all__ = [
 ]
 
 METHODS = ("gsva", "ssgsea")
-KCDFS = ("Gaussian", "Poisson", "none")
+KCDFS = ("Gaussian", "Poisson", "none", "auto")
+GAUSSIAN_KERNELS = ("exact", "binned")
+#: GSVA >= 2.0's kcdfNoneMinSampleSize: from this many samples kcdf="auto" means "none".
+KCDF_NONE_MIN_SAMPLE_SIZE = 200
 _SD_TOLERANCE = 1e-10  # GSVA's .filterFeatures: sd below this counts as constant
 _BLOCK = 2048
 # Progress granularity: at most this many kernel calls per step, each of >= _MIN_BLOCK rows.
@@ -226,6 +230,17 @@ def _poisson_kcdf_logit(x: np.ndarray) -> np.ndarray:
 # Input checks and gene-set mapping
 
 
+def _resolve_auto_kcdf(values: np.ndarray, none_min_sample_size: int) -> str:
+    """GSVA >= 2.0 ``kcdf="auto"``: ``"none"`` from ``none_min_sample_size`` samples on,
+    else ``"Poisson"`` for integer-valued matrices and ``"Gaussian"`` otherwise."""
+    if isinstance(none_min_sample_size, bool) or none_min_sample_size < 1:
+        raise GsvaInputError(f"argument kcdf_none_min_sample_size={none_min_sample_size!r} "
+                             "must be a positive integer")
+    if values.shape[1] >= none_min_sample_size:
+        return "none"
+    return "Poisson" if bool(np.all(values == np.round(values))) else "Gaussian"
+
+
 def _no_progress(done: int, total: int) -> None:
     """Default progress callback: nothing."""
 
@@ -358,11 +373,24 @@ class GsvaRun:
     n_genes_used: int
     sets_scored: int
     sets_dropped: int
+    #: the kernel actually used ("Gaussian", "Poisson", "none"; "auto" resolved), or
+    #: "" for ssGSEA, which has no kernel step
+    kcdf_used: str = ""
+    #: "exact" (GSVA 1.42 bit for bit) or "binned" (the large-n approximation)
+    gaussian_kernel_used: str = ""
+    #: genes the binned kernel computed exactly because their grid would be too large
+    genes_exact_in_binned: int = 0
 
     def summary(self) -> str:
+        kernel = ""
+        if self.kcdf_used:
+            kernel = f"; kcdf {self.kcdf_used}"
+            if self.kcdf_used == "Gaussian":
+                kernel += f" ({self.gaussian_kernel_used} kernel)"
         return (
             f"{self.n_genes} genes ({self.n_genes_used} used) x {self.n_samples} samples; "
             f"{self.sets_scored} gene sets scored, {self.sets_dropped} dropped by size"
+            f"{kernel}"
         )
 
 
@@ -378,14 +406,28 @@ def gsva_detailed(
     tau: float | None = None,
     ssgsea_norm: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    gaussian_kernel: str = "exact",
+    kcdf_none_min_sample_size: int = KCDF_NONE_MIN_SAMPLE_SIZE,
 ) -> GsvaRun:
-    """:func:`gsva` plus counts of genes used and sets dropped by the size filter.
+    """:func:`gsva` plus counts of genes used and sets dropped by the size filter, and the
+    kernel actually used.
+
+    Large cohorts (beyond GSVA 1.42):
+
+    * ``kcdf="auto"``: GSVA >= 2.0's default -- the plain ECDF (``"none"``) once the number
+      of samples reaches ``kcdf_none_min_sample_size`` (default 200), else ``"Poisson"`` for
+      an all-integer matrix and ``"Gaussian"`` otherwise;
+    * ``gaussian_kernel="binned"``: the Gaussian kernel CDF by binning + FFT
+      (:mod:`._gsva_binned`), O(genes x n log n) instead of O(genes x n x distinct values);
+      an approximation (max |logit F| deviation ~6e-4 at n = 2,000, see
+      docs/TRANSCRIPTOMICS.md). ``"exact"`` (default) is R's kernel bit for bit.
 
     ``progress(done, total)`` is called as blocks of genes (kernel CDF) and of samples
     (random walk) finish; the blocks do not change a single bit of the result.
     """
     _check_choice("method", method, METHODS)
     _check_choice("kcdf", kcdf, KCDFS)
+    _check_choice("gaussian_kernel", gaussian_kernel, GAUSSIAN_KERNELS)
     if isinstance(min_size, bool) or not isinstance(min_size, (int, np.integer)):
         raise GsvaInputError(f"argument min_size={min_size!r} must be an integer")
     if not isinstance(max_size, (int, float, np.integer, np.floating)) or math.isnan(max_size):
@@ -403,6 +445,8 @@ def gsva_detailed(
 
     values = _expression_array(expr)
     n_genes, n_samples = values.shape
+    if kcdf == "auto":
+        kcdf = _resolve_auto_kcdf(values, int(kcdf_none_min_sample_size))
     genes = expr.index
     if genes.has_duplicates:
         dup = genes[genes.duplicated()]
@@ -465,8 +509,13 @@ def gsva_detailed(
         # Genes are independent in the kernel step and samples in the walk, so block-wise
         # calls give the same bits as one call (and a progress report between blocks).
         zt = np.empty((n_samples, p))
+        genes_exact = 0
         for done, (start, stop) in enumerate(gene_blocks, start=1):
-            if kcdf == "Gaussian":
+            if kcdf == "Gaussian" and gaussian_kernel == "binned":
+                zt[:, start:stop], n_exact = binned_gaussian_kcdf_logit(
+                    x, rows[start:stop], bandwidth[start:stop], kernel_cdf_table())
+                genes_exact += n_exact
+            elif kcdf == "Gaussian":
                 zt[:, start:stop] = _k.gaussian_kcdf_logit(
                     x, rows[start:stop], bandwidth[start:stop], kernel_cdf_table())
             elif kcdf == "Poisson":
@@ -499,7 +548,12 @@ def gsva_detailed(
     es[full] = np.nan
     scores = pd.DataFrame(es, index=pd.Index(sets.names, name="gene_set"),
                           columns=expr.columns.copy())
-    return GsvaRun(scores, n_genes, n_samples, p, len(sets.names), len(sets.dropped))
+    if method != "gsva":
+        return GsvaRun(scores, n_genes, n_samples, p, len(sets.names), len(sets.dropped))
+    return GsvaRun(scores, n_genes, n_samples, p, len(sets.names), len(sets.dropped),
+                   kcdf_used=kcdf,
+                   gaussian_kernel_used=gaussian_kernel if kcdf == "Gaussian" else "",
+                   genes_exact_in_binned=genes_exact if kcdf == "Gaussian" else 0)
 
 
 def gsva(
@@ -513,6 +567,8 @@ def gsva(
     abs_ranking: bool = False,
     tau: float | None = None,
     ssgsea_norm: bool = True,
+    gaussian_kernel: str = "exact",
+    kcdf_none_min_sample_size: int = KCDF_NONE_MIN_SAMPLE_SIZE,
 ) -> pd.DataFrame:
     """Gene-set variation scores as R's ``GSVA::gsva()`` (1.42-1.46 API and defaults).
 
@@ -524,6 +580,8 @@ def gsva(
     ``tau``: walk weight exponent, default 1 (gsva) / 0.25 (ssgsea).
     ``ssgsea_norm``: divide ssGSEA scores by their range over the whole result matrix, so
     scores depend on which sets and samples are scored together.
+    ``gaussian_kernel`` / ``kcdf="auto"`` / ``kcdf_none_min_sample_size``: large-cohort
+    options beyond GSVA 1.42, see :func:`gsva_detailed`.
 
     Returns a sets x samples DataFrame (index name ``gene_set``), sets in input order after
     the size filter ``max(1, min_size) <= size <= max_size``. See the module docstring for
@@ -531,4 +589,5 @@ def gsva(
     """
     return gsva_detailed(expr, gene_sets, method=method, kcdf=kcdf, min_size=min_size,
                          max_size=max_size, mx_diff=mx_diff, abs_ranking=abs_ranking,
-                         tau=tau, ssgsea_norm=ssgsea_norm).scores
+                         tau=tau, ssgsea_norm=ssgsea_norm, gaussian_kernel=gaussian_kernel,
+                         kcdf_none_min_sample_size=kcdf_none_min_sample_size).scores
