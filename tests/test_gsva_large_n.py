@@ -115,3 +115,38 @@ def test_cli_says_which_kernel_it_used(expression, gene_sets, tmp_path, capsys):
     out = capsys.readouterr()
     assert "binned Gaussian kernel: an approximation" in out.err
     assert "kcdf Gaussian (binned kernel)" in out.out
+
+
+def test_cdk46_mode_is_exact_up_to_the_documented_size_then_binned():
+    from calcomics.methods.transcriptomics.treatment import cdk46_gsva_mode
+
+    assert cdk46_gsva_mode("size_dependent", 3000, 3000)[0] == "exact"
+    mode, reason = cdk46_gsva_mode("size_dependent", 3001, 3000)
+    assert mode == "binned" and reason == "3001 samples > gsva_exact_max_samples 3000"
+    assert cdk46_gsva_mode("auto", 10, 3000) == ("auto", "cdk46_gsva_mode = auto")
+    with pytest.raises(ValueError, match="cdk46_gsva_mode 'fast'"):
+        cdk46_gsva_mode("fast", 10, 3000)
+
+
+def test_treatment_scores_name_the_kernel_used(expression):
+    from calcomics.methods.transcriptomics.treatment import treatment_scores
+
+    panels = pd.DataFrame({
+        "gene_set": ["set_informative"] * 3 + ["set_reference"] * 3
+        + ["cdk46_sensitivity"] * 13 + ["endocrine_sensitivity"] * 2,
+        "member_order": list(range(3)) * 2 + list(range(13)) + [0, 1],
+        "symbol_used": [f"G{i}" for i in range(6)] + [f"G{i}" for i in range(10, 23)]
+        + ["G40", "G41"],
+        "weight": [1.0] * 21,
+    })
+    methods = {}
+    for mode in ("exact", "binned", "auto"):
+        scores = treatment_scores(expression, panels, gsva_mode=mode)
+        cdk46 = scores[scores["score_name"] == "cdk46_sensitivity_score"]
+        methods[mode] = cdk46["method"].unique().tolist()
+        assert cdk46["score"].notna().all()
+    assert methods == {
+        "exact": ["gsva (Gaussian kcdf, GSVA 1.42)"],
+        "binned": ["gsva (Gaussian kcdf, binned approximation of GSVA 1.42's kernel)"],
+        "auto": ["gsva (kcdf auto -> none, GSVA >= 2.0 rule)"],
+    }

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from calcomics.methods.transcriptomics.gsva import gsva
+from calcomics.methods.transcriptomics.gsva import gsva_detailed
 from calcomics.methods.transcriptomics.scores import set_index
 
 TREATMENT_SCORE_COLUMNS: list[str] = [
@@ -29,6 +29,20 @@ TREATMENT_SCORE_COLUMNS: list[str] = [
 TREATMENT_SCORE_DTYPES: dict[str, str] = {
     "sample_id": "string", "score_name": "string", "score": "float64",
     "genes_listed": "int64", "genes_used": "int64", "method": "string",
+}
+
+
+#: cdk46_gsva_mode settings (dbt var ``cdk46_gsva_mode``).
+CDK46_GSVA_SETTINGS = ("size_dependent", "exact", "binned", "auto")
+_GSVA_OPTIONS: dict[str, dict[str, str]] = {
+    "exact": {"kcdf": "Gaussian", "gaussian_kernel": "exact"},
+    "binned": {"kcdf": "Gaussian", "gaussian_kernel": "binned"},
+    "auto": {"kcdf": "auto"},
+}
+_GSVA_METHOD_LABELS = {
+    "exact": "gsva (Gaussian kcdf, GSVA 1.42)",
+    "binned": "gsva (Gaussian kcdf, binned approximation of GSVA 1.42's kernel)",
+    "auto": "gsva (kcdf auto, GSVA >= 2.0 rule)",
 }
 
 
@@ -57,13 +71,37 @@ def _frame(
     })
 
 
-def treatment_scores(log_expr: pd.DataFrame, panels: pd.DataFrame) -> pd.DataFrame:
+def cdk46_gsva_mode(setting: str, n_samples: int, exact_max_samples: int) -> tuple[str, str]:
+    """The GSVA mode of the CDK4/6 score and why: ``(mode, reason)``.
+
+    ``setting``: ``"exact"`` (R GSVA 1.42 Gaussian kernel, bit for bit), ``"binned"`` (the
+    binned/FFT approximation of that kernel), ``"auto"`` (GSVA >= 2.0's ``kcdf="auto"``: the
+    plain ECDF from 200 samples on) or ``"size_dependent"``: exact up to
+    ``exact_max_samples`` samples, binned above (the exact kernel's cost grows as samples x
+    distinct values per gene: ~70 CPU s at 2,000 samples, ~30 CPU min at 10,000).
+    """
+    if setting not in CDK46_GSVA_SETTINGS:
+        raise ValueError(f"cdk46_gsva_mode {setting!r}: expected one of "
+                         f"{', '.join(CDK46_GSVA_SETTINGS)}")
+    if setting != "size_dependent":
+        return setting, f"cdk46_gsva_mode = {setting}"
+    if n_samples <= exact_max_samples:
+        return "exact", f"{n_samples} samples <= gsva_exact_max_samples {exact_max_samples}"
+    return "binned", f"{n_samples} samples > gsva_exact_max_samples {exact_max_samples}"
+
+
+def treatment_scores(log_expr: pd.DataFrame, panels: pd.DataFrame,
+                     gsva_mode: str = "exact") -> pd.DataFrame:
     """SET index, CDK4/6 sensitivity and endocrine sensitivity in long form.
 
     ``log_expr`` is genes x samples (log2 scale); ``panels`` the resolved panel members
     (gene_set, member_order, symbol_used, weight) of ``int_gene_list_members_resolved``.
+    ``gsva_mode`` (``exact``, ``binned`` or ``auto``, see :func:`cdk46_gsva_mode`) selects
+    the CDK4/6 score's kernel; the ``method`` column names the one used.
     Columns typed as :data:`TREATMENT_SCORE_DTYPES`; no sample column gives zero rows.
     """
+    if gsva_mode not in _GSVA_OPTIONS:
+        raise ValueError(f"gsva_mode {gsva_mode!r}: expected exact, binned or auto")
     samples = pd.Index(log_expr.columns, name="sample_id")
     if len(samples) == 0:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in TREATMENT_SCORE_DTYPES.items()})
@@ -84,12 +122,16 @@ def treatment_scores(log_expr: pd.DataFrame, panels: pd.DataFrame) -> pd.DataFra
     cdk46 = _panel(panels, "cdk46_sensitivity")
     cdk46_found = list(dict.fromkeys(cdk46["symbol_used"].dropna()))
     score = np.nan
+    method = _GSVA_METHOD_LABELS[gsva_mode]
     if cdk46_found and log_expr.shape[1] > 1:
-        scored = gsva(log_expr, {"cdk46": cdk46_found}, method="gsva", kcdf="Gaussian")
-        if len(scored):
-            score = scored.loc["cdk46"].to_numpy()
+        run = gsva_detailed(log_expr, {"cdk46": cdk46_found}, method="gsva",
+                            **_GSVA_OPTIONS[gsva_mode])
+        if len(run.scores):
+            score = run.scores.loc["cdk46"].to_numpy()
+        if gsva_mode == "auto":
+            method = f"gsva (kcdf auto -> {run.kcdf_used}, GSVA >= 2.0 rule)"
     frames.append(_frame(samples, "cdk46_sensitivity_score", score, len(cdk46),
-                         len(cdk46_found), "gsva (Gaussian kcdf, GSVA 1.42)"))
+                         len(cdk46_found), method))
 
     endocrine = _panel(panels, "endocrine_sensitivity")
     found = endocrine[endocrine["symbol_used"].notna()]
