@@ -1,7 +1,9 @@
 -- Figure 2F: relapse-free survival of endocrine-treated patients by group. The curves
 -- (survival at each event time, CI, numbers at risk) and the tests: log-rank across all
 -- main groups and per pair, and the two-stage test of each group vs the rest (paper:
--- probably benign vs the others, P = 0.142, two-stage test).
+-- probably benign vs the others, P = 0.142, two-stage test). One kind of value per column:
+-- survival_at_60_months (Kaplan-Meier estimate, curve rows) and chisq_statistic with its df
+-- (log-rank tests; null for the two-stage test, which has only a p) are separate columns.
 with curves as (
     select * from {{ ref('fct_km_curves') }}
 ),
@@ -41,7 +43,9 @@ curve_rows as (
         curve_summary.group_label as row_label,
         curve_summary.n_patients,
         curve_summary.n_relapses,
-        at_60_months.survival_at_60_months as estimate,
+        at_60_months.survival_at_60_months,
+        cast(null as double) as chisq_statistic,
+        cast(null as integer) as df,
         cast(null as double) as p_value,
         cast(null as double) as p_adjusted,
         cast(null as varchar) as detail
@@ -69,7 +73,9 @@ test_rows as (
         end as row_label,
         tests.n_patients,
         tests.n_events as n_relapses,
-        tests.statistic as estimate,
+        cast(null as double) as survival_at_60_months,
+        tests.statistic as chisq_statistic,
+        tests.df,
         tests.p_value,
         tests.p_adjusted,
         tests.method as detail

@@ -8,22 +8,23 @@ with frequencies as (
 
 top_genes as (
     select
-        frequency_rank,
+        mutation_rank,
         gene_symbol,
         n_mutated_all,
         n_sequenced_all,
-        frequency_all,
+        fraction_mutated_all,
         group_key,
         group_label,
         group_order,
         n_mutated,
         n_sequenced,
-        frequency,
-        p_value_all_main_groups,
+        fraction_mutated,
+        p_value,
+        q_value,
         fisher_method
     from frequencies
-    where frequency_rank <= 20 or gene_symbol = 'MAP3K1'
+    where mutation_rank <= 20 or gene_symbol = 'MAP3K1'
 )
 
 select * from top_genes
-order by frequency_rank asc, group_order asc
+order by mutation_rank asc, group_order asc

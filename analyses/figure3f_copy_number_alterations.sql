@@ -16,11 +16,12 @@ paper_features as (
         group_order,
         n_altered,
         n_samples,
-        rate,
+        fraction_altered,
         n_altered_rest,
         n_samples_rest,
-        p_value_group_vs_rest,
-        p_adjusted_group_vs_rest
+        p_value,
+        p_adjusted,
+        q_value
     from frequencies
     where level = 'arm' or (level = 'gene' and feature in ('TP53', 'ATM'))
 )

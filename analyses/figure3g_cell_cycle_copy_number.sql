@@ -16,7 +16,7 @@ select
     group_order,
     n_altered,
     n_samples,
-    rate,
+    fraction_altered,
     p_value_all_main_groups,
     p_value_group_vs_rest
 from cell_cycle

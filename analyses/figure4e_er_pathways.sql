@@ -24,8 +24,8 @@ select
     gsea.group_label,
     gsea.gene_set,
     gsea.nes,
-    gsea.fdr_q,
-    gsea.nominal_p,
+    gsea.q_value as gsea_q_value,
+    gsea.p_value as gsea_p_value,
     kruskal.p_value as ssgsea_kruskal_wallis_p
 from gsea
 left join kruskal on gsea.gene_set = kruskal.feature

@@ -218,7 +218,7 @@ def test_categorical_comparisons_unknowns_and_empty_group(cohort):
     known = clinical[_known(clinical["lymph_node_status"])]
     assert ln["n_tested"].iloc[0] == len(known)
     assert ln["n_excluded_unknown"].iloc[0] == len(clinical) - len(known)
-    assert ln["fisher_p"].iloc[0] == pytest.approx(
+    assert ln["p_value"].iloc[0] == pytest.approx(
         fisher_exact(pd.crosstab(known["lymph_node_status"], known["group_key"])).p_value,
         rel=1e-12)
     unknown = ln.drop_duplicates("group_key").set_index("group_key")["group_unknown"]
@@ -226,4 +226,4 @@ def test_categorical_comparisons_unknowns_and_empty_group(cohort):
     lvi = mart[mart["comparison"] == "lymphovascular_invasion"]
     assert lvi["n_excluded_unknown"].iloc[0] == int((~_known(
         clinical["lymphovascular_invasion"])).sum())
-    assert pd.isna(lvi["test_note"].iloc[0]) and lvi["fisher_p"].notna().all()
+    assert pd.isna(lvi["test_note"].iloc[0]) and lvi["p_value"].notna().all()

@@ -106,7 +106,7 @@ def test_subset_layer_gsea_notes_the_group_with_one_sample(builds):
     benign = gsea[gsea["group_key"] == "probably_benign"]
     assert (benign["n_group_samples"] == 1).all()
     assert (benign["test_note"] == FEWER_THAN_MIN_OBSERVATIONS).all()
-    assert benign[["es", "nes", "nominal_p", "fdr_q", "fwer_p"]].isna().all().all()
+    assert benign[["es", "nes", "p_value", "q_value", "p_adjusted"]].isna().all().all()
     tested = gsea[gsea["group_key"] != "probably_benign"]
     assert tested["test_note"].isna().all() and tested["nes"].notna().all()
     assert len(benign) == len(tested) / (len(main) - 1)

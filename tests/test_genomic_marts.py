@@ -170,7 +170,7 @@ def test_mutated_gene_frequencies_reproduce_the_paper(warehouse):
     rows = dict(
         (gene, (n, round(100 * freq)))
         for gene, n, freq in warehouse.execute(
-            "select distinct gene_symbol, n_mutated_all, frequency_all "
+            "select distinct gene_symbol, n_mutated_all, fraction_mutated_all "
             "from fct_mutated_gene_frequencies "
             "where gene_symbol in ('PIK3CA', 'TP53', 'GATA3', 'MAP3K1', 'AKT1')").fetchall()
     )
@@ -178,7 +178,7 @@ def test_mutated_gene_frequencies_reproduce_the_paper(warehouse):
     assert rows == {"PIK3CA": (125, 46), "TP53": (70, 26), "GATA3": (38, 14),
                     "MAP3K1": (41, 15), "AKT1": (27, 10)}
     map3k1 = dict((key, (frequency, p)) for key, frequency, p in warehouse.execute(
-        "select group_key, frequency, p_value_all_main_groups from fct_mutated_gene_frequencies "
+        "select group_key, fraction_mutated, p_value from fct_mutated_gene_frequencies "
         "where gene_symbol = 'MAP3K1'"
     ).fetchall())
     assert map3k1.keys() == {"negative", "probably_benign", "high_suspicion"}
@@ -206,7 +206,7 @@ def test_cell_cycle_panel_rates_and_exact_p(warehouse):
 
 def test_arm_level_17p_and_11q_loss_significant_after_bonferroni(warehouse):
     rows = dict(warehouse.execute(
-        "select feature, p_adjusted_group_vs_rest from fct_copy_number_alteration_frequencies "
+        "select feature, p_adjusted from fct_copy_number_alteration_frequencies "
         "where level = 'arm' and direction = 'loss' and feature in ('17p', '11q') "
         "and group_key = 'high_suspicion'").fetchall())
     assert rows["17p"] < 0.05 and rows["11q"] < 0.05
@@ -242,7 +242,7 @@ def test_hrd_higher_in_high_suspicion_and_joined_into_patient_overview(warehouse
 
 def test_mutational_signatures_mart(warehouse):
     rows = warehouse.execute(
-        "select sample_id, sum(proportion), any_value(reconstruction_cosine), "
+        "select sample_id, sum(fraction_of_exposure), any_value(reconstruction_cosine), "
         "any_value(n_snvs_used) from fct_mutational_signatures group by sample_id").fetchall()
     assert len(rows) == 271
     assert all(abs(total - 1) < 1e-9 for _, total, _, n in rows if n > 0)
@@ -276,8 +276,9 @@ def test_indel_only_sample_has_unfitted_signature_rows(edge_warehouse):
     warehouse, _, _, maf, _ = edge_warehouse
     indel_sample = maf["Tumor_Sample_Barcode"].unique()[2]
     rows = warehouse.execute(
-        "select signature_catalogue, exposure, proportion, n_snvs_used, n_variants_excluded, "
-        "fit_note from fct_mutational_signatures where sample_id = ?", [indel_sample]).fetchall()
+        "select signature_catalogue, exposure, fraction_of_exposure, n_snvs_used, "
+        "n_variants_excluded, fit_note from fct_mutational_signatures where sample_id = ?",
+        [indel_sample]).fetchall()
     n_indels = int((maf["Tumor_Sample_Barcode"] == indel_sample).sum())
     assert len(rows) == 7
     assert set(rows) == {(None, None, None, 0, n_indels,
@@ -345,5 +346,5 @@ def test_header_only_maf_builds_every_mutation_mart_empty(no_maf_warehouse):
     types = dict(no_maf_warehouse.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_name = 'fct_mutated_gene_frequencies'").fetchall())
-    assert (types["p_value_all_main_groups"], types["n_mutated"], types["test_note"]) == (
+    assert (types["p_value"], types["n_mutated"], types["test_note"]) == (
         "DOUBLE", "INTEGER", "VARCHAR")

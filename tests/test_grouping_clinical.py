@@ -155,7 +155,7 @@ def test_categorical_comparison_counts_and_fisher_against_enumeration(snf_wareho
         assert row.group_total == expected[row.group_key].sum()
         assert row.pct_of_group == pytest.approx(100 * row.n / row.group_total)
     table = expected[list(SNF_GROUPS)].to_numpy()
-    assert mart["fisher_p"].nunique() == 1
-    assert mart["fisher_p"].iloc[0] == pytest.approx(_exact_fisher_2xk(table), rel=1e-7)
+    assert mart["p_value"].nunique() == 1
+    assert mart["p_value"].iloc[0] == pytest.approx(_exact_fisher_2xk(table), rel=1e-7)
     assert set(mart["fisher_method"]) == {"exact"}
     assert mart["n_tested"].iloc[0] == table.sum()

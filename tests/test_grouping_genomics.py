@@ -61,8 +61,8 @@ def test_snf_mutated_gene_frequencies_recounted_from_the_maf(snf_warehouse, defa
                   & (calls["Variant_Type"] != "CNV")]
     sizes = sequenced.map(groups).value_counts().reindex(SNF_GROUPS).tolist()
     mart = snf_warehouse.execute(
-        "select group_key, group_label, group_order, n_mutated, n_sequenced, frequency, "
-        "n_mutated_all, n_sequenced_all, p_value_all_main_groups "
+        "select group_key, group_label, group_order, n_mutated, n_sequenced, fraction_mutated, "
+        "n_mutated_all, n_sequenced_all, p_value "
         "from fct_mutated_gene_frequencies where gene_symbol = 'PIK3CA' order by group_order"
     ).fetchall()
     assert [row[0] for row in mart] == SNF_GROUPS
@@ -104,7 +104,7 @@ def test_snf_copy_number_group_vs_rest_for_every_group(snf_warehouse, default_co
         "where level = 'gene'").fetchone()[0]
     rows = snf_warehouse.execute(
         "select group_key, n_altered, n_samples, n_altered_rest, n_samples_rest, "
-        "p_value_group_vs_rest, p_adjusted_group_vs_rest "
+        "p_value, p_adjusted "
         "from fct_copy_number_alteration_frequencies "
         "where level = 'gene' and feature = ? and direction = ? order by group_order",
         [gene, direction]).fetchall()
@@ -137,7 +137,7 @@ def test_snf_cell_cycle_panel_all_groups_and_group_vs_rest(snf_warehouse, defaul
     hits = calls.loc[calls["copy_number_call"] > 0, "group_key"].value_counts().reindex(
         SNF_GROUPS, fill_value=0)
     rows = snf_warehouse.execute(
-        "select group_key, n_altered, n_samples, rate, p_value_all_main_groups, "
+        "select group_key, n_altered, n_samples, fraction_altered, p_value_all_main_groups, "
         "fisher_method_all_main_groups, p_value_group_vs_rest "
         "from rpt_cell_cycle_copy_number where gene_symbol = 'CCND2' and direction = 'gain' "
         "order by group_order").fetchall()

@@ -115,7 +115,7 @@ def test_snf_group_counts_are_the_raw_recount(snf_warehouse, snf_groups, log_abu
 def test_snf_differential_p_values_match_scipy(snf_warehouse, expected_differential):
     mart = snf_warehouse.execute(
         "select platform, feature_id, group_key, n_group, n_rest, log2_fold_change, "
-        "w_statistic, p_value, fdr, direction from fct_metabolite_differential"
+        "w_statistic, p_value, q_value as fdr, direction from fct_metabolite_differential"
     ).df()
     keys = ["platform", "feature_id", "group_key"]
     merged = mart.merge(expected_differential, on=keys, suffixes=("", "_expected"),

@@ -115,7 +115,7 @@ def test_two_stage_test_of_every_group_vs_the_rest(snf_warehouse, survival_cohor
         their = lifelines_logrank(a["rfs_months"], b["rfs_months"], a["rfs_event"],
                                   b["rfs_event"])
         # stage 1 is the log-rank p with TSHRC's polynomial normal approximation
-        assert row.stage1_p_value == pytest.approx(their.p_value, abs=1e-4)
+        assert row.p_value_stage1 == pytest.approx(their.p_value, abs=1e-4)
 
 
 def _signal_to_noise(x: np.ndarray, positive: np.ndarray) -> np.ndarray:
@@ -176,6 +176,6 @@ def test_gsea_counts_and_one_set_recomputed_from_raw(snf_warehouse, snf_build, c
     ])
     same_sign = null[null >= 0] if es >= 0 else null[null <= 0]
     nominal_p = np.mean(same_sign > es) if es >= 0 else np.mean(same_sign < es)
-    assert 0 < row["nominal_p"] < 1
-    assert row["nominal_p"] == pytest.approx(nominal_p, abs=1e-12)
+    assert 0 < row["p_value"] < 1
+    assert row["p_value"] == pytest.approx(nominal_p, abs=1e-12)
     assert row["nes"] == pytest.approx(es / abs(same_sign.mean()), rel=1e-9)

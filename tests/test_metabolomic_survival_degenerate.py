@@ -162,7 +162,7 @@ def test_absent_polar_layer_and_lipid_subset(degenerate):
     assert (by_group.size() == n_features).all()
     high = differential[differential["group_key"] == "high_suspicion"]
     assert (high["test_note"] == ONE_GROUP_ONLY).all()
-    assert high["p_value"].isna().all() and high["fdr"].isna().all()
+    assert high["p_value"].isna().all() and high["q_value"].isna().all()
     assert (high["n_group"] == 0).all() and (high["direction"] == "unchanged").all()
     tested = differential[differential["group_key"] != "high_suspicion"]
     assert tested["p_value"].notna().all() and tested["test_note"].isna().all()

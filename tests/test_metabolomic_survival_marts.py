@@ -44,11 +44,11 @@ def test_figure2_clinical_comparisons(warehouse):
 
 def test_ln_and_lvi_rates_with_exact_fisher(warehouse):
     everything = warehouse.execute(
-        "select comparison, category_level, group_key, n, fisher_p from "
+        "select comparison, category_level, group_key, n, p_value from "
         "fct_categorical_comparisons"
     ).df()
     rates = warehouse.execute(
-        "select comparison, group_key, n, group_total, fisher_p from "
+        "select comparison, group_key, n, group_total, p_value from "
         "fct_categorical_comparisons where category_level in ('positive', 'present')"
     ).df()
     for comparison in ("lymph_node_status", "lymphovascular_invasion"):
@@ -57,11 +57,11 @@ def test_ln_and_lvi_rates_with_exact_fisher(warehouse):
         assert pct.idxmax() == "high_suspicion"
         table = everything[everything["comparison"] == comparison].pivot(
             index="category_level", columns="group_key", values="n")[list(MAIN)]
-        assert sub["fisher_p"].iloc[0] == pytest.approx(fisher_exact(table).p_value, rel=1e-12)
+        assert sub["p_value"].iloc[0] == pytest.approx(fisher_exact(table).p_value, rel=1e-12)
     # Table 1 counts: LN 52/103, 40/90, 62/100 -> Fisher 0.0470 (printed 0.047).
     ln = rates[rates["comparison"] == "lymph_node_status"].set_index("group_key")
     assert [int(ln.loc[g, "n"]) for g in MAIN] == [52, 40, 62]
-    assert ln["fisher_p"].iloc[0] == pytest.approx(0.0470, abs=5e-4)
+    assert ln["p_value"].iloc[0] == pytest.approx(0.0470, abs=5e-4)
 
 
 def test_relapse_distribution_by_calcification_status(warehouse):
@@ -76,7 +76,8 @@ def test_relapse_distribution_by_calcification_status(warehouse):
 
 def test_km_curves_and_survival_tests(warehouse):
     cohort = warehouse.execute(
-        "select * from fct_survival_cohort where is_included"
+        "select *, cast(has_relapse as integer) as rfs_event from fct_survival_cohort "
+        "where is_included"
     ).df()
     excluded = dict(warehouse.execute(
         "select exclusion_reason, count(*) from fct_survival_cohort where not is_included "
@@ -116,7 +117,7 @@ def test_km_curves_and_survival_tests(warehouse):
     assert two_stage["p_value"].between(0, 1).all()
     paper = two_stage.loc["probably_benign"]  # the paper's test: probably benign vs the others
     assert paper["group_label"] == "Probably benign"
-    assert paper["stage1_p_value"] == pytest.approx(direct_two_group_p(cohort), abs=1e-4)
+    assert paper["p_value_stage1"] == pytest.approx(direct_two_group_p(cohort), abs=1e-4)
 
 
 def direct_two_group_p(cohort: pd.DataFrame) -> float:
@@ -174,9 +175,9 @@ def test_da_score_is_counted_from_the_differential_mart(warehouse):
 def test_differential_mart_thresholds(warehouse):
     wrong = warehouse.execute(
         "select count(*) from fct_metabolite_differential where "
-        "(direction = 'up' and not (fdr < 0.05 and log2_fold_change > 1)) or "
-        "(direction = 'down' and not (fdr < 0.05 and log2_fold_change < -1)) or "
-        "(direction = 'unchanged' and fdr < 0.05 and abs(log2_fold_change) > 1)"
+        "(direction = 'up' and not (q_value < 0.05 and log2_fold_change > 1)) or "
+        "(direction = 'down' and not (q_value < 0.05 and log2_fold_change < -1)) or "
+        "(direction = 'unchanged' and q_value < 0.05 and abs(log2_fold_change) > 1)"
     ).fetchone()[0]
     assert wrong == 0
     n = warehouse.execute(
@@ -214,7 +215,7 @@ def test_metabolite_network_mart_and_export(warehouse, default_build, tmp_path):
     edges = warehouse.execute("select * from fct_metabolite_network_edges").df()
     assert len(nodes) > 50 and len(edges) > len(nodes)
     assert nodes["core_number"].min() >= 3
-    assert (edges["spearman_rho"] > 0.4).all() and (edges["fdr"] < 0.05).all()
+    assert (edges["spearman_rho"] > 0.4).all() and (edges["q_value"] < 0.05).all()
     node_ids = set(nodes["feature_id"])
     assert set(edges["source_feature_id"]) | set(edges["target_feature_id"]) <= node_ids
     degree = pd.concat([edges["source_feature_id"], edges["target_feature_id"]]).value_counts()

@@ -40,12 +40,12 @@ def single_group(tmp_path_factory, small_raw_dir) -> duckdb.DuckDBPyConnection:
 @pytest.mark.parametrize(("mart", "p_column", "note_column"), [
     ("rpt_table1_clinicopathology", "p_value_fisher", "test_note"),
     ("fct_group_comparisons", "p_value", "test_note"),
-    ("fct_categorical_comparisons", "fisher_p", "test_note"),
-    ("fct_mutated_gene_frequencies", "p_value_all_main_groups", "test_note"),
-    ("fct_copy_number_alteration_frequencies", "p_value_group_vs_rest", "test_note"),
+    ("fct_categorical_comparisons", "p_value", "test_note"),
+    ("fct_mutated_gene_frequencies", "p_value", "test_note"),
+    ("fct_copy_number_alteration_frequencies", "p_value", "test_note"),
     ("rpt_cell_cycle_copy_number", "p_value_all_main_groups", "test_note_all_main_groups"),
     ("rpt_survival_tests", "p_value", "test_note"),
-    ("fct_gsea_group_vs_rest", "nominal_p", "test_note"),
+    ("fct_gsea_group_vs_rest", "p_value", "test_note"),
     ("fct_metabolite_differential", "p_value", "test_note"),
 ])
 def test_two_group_tests_are_rows_with_a_null_p_and_the_note(single_group, mart, p_column,

@@ -47,7 +47,7 @@ def imported_maf(tcga_raw) -> pd.DataFrame:
 
 def _mutation(tcga, gene: str) -> dict[str, tuple[int, int, float]]:
     rows = tcga.execute(
-        "select group_key, n_mutated, n_sequenced, p_value_all_main_groups "
+        "select group_key, n_mutated, n_sequenced, p_value "
         "from fct_mutated_gene_frequencies where gene_symbol = ?", [gene]).fetchall()
     return {key: (mutated, sequenced, p) for key, mutated, sequenced, p in rows}
 
@@ -123,7 +123,7 @@ def test_tp53_is_more_frequent_in_ductal_tumours(tcga):
 
 def test_pik3ca_is_the_most_frequently_mutated_gene(tcga):
     top = tcga.execute("select gene_symbol from fct_mutated_gene_frequencies "
-                       "where frequency_rank = 1").fetchall()
+                       "where mutation_rank = 1").fetchall()
     assert {row[0] for row in top} == {"PIK3CA"}
 
 
@@ -158,7 +158,8 @@ def test_tmb_is_that_of_luminal_breast_cancer(tcga):
 def test_signatures_are_sbs6_fits_equal_to_the_library(tcga, imported_maf):
     """No trinucleotide context in the MAF: every sample fitted on SBS-6, none NaN."""
     rows = tcga.execute(
-        "select sample_id, signature, signature_catalogue, exposure, proportion, "
+        "select sample_id, signature, signature_catalogue, exposure, "
+        "fraction_of_exposure as proportion, "
         "reconstruction_cosine, n_snvs_used, fit_note from fct_mutational_signatures "
         "order by sample_id, signature").df()
     assert set(rows["signature_catalogue"]) == {CATALOGUE_SBS6}

@@ -179,7 +179,7 @@ def test_pam50_and_snf_composition_with_exact_fisher(warehouse):
     # Paper: 70.9 % / 91.0 % / 81.6 % luminal; probably benign most luminal.
     assert max(MAIN, key=lambda g: luminal[g]) == "probably_benign"
     p_values = dict(warehouse.execute(
-        "select distinct comparison, fisher_p from fct_categorical_comparisons "
+        "select distinct comparison, p_value from fct_categorical_comparisons "
         "where fisher_method = 'exact'"
     ).fetchall())
     assert p_values["pam50_subtype"] < 0.05
@@ -192,7 +192,7 @@ def test_pam50_and_snf_composition_with_exact_fisher(warehouse):
 
 def test_gsea_group_vs_rest_on_hallmark(warehouse):
     rows = warehouse.execute(
-        "select group_key, group_order, n_group_samples, n_rest_samples, gene_set, nes, fdr_q, "
+        "select group_key, group_order, n_group_samples, n_rest_samples, gene_set, nes, q_value, "
         "n_permutations from fct_gsea_group_vs_rest order by group_order"
     ).df()
     assert set(rows["n_permutations"]) == {1000}
@@ -207,7 +207,7 @@ def test_gsea_group_vs_rest_on_hallmark(warehouse):
 
     def result(group: str, gene_set: str) -> tuple[float, float]:
         row = rows[(rows["group_key"] == group) & (rows["gene_set"] == gene_set)]
-        return float(row["nes"].iloc[0]), float(row["fdr_q"].iloc[0])
+        return float(row["nes"].iloc[0]), float(row["q_value"].iloc[0])
 
     for gene_set in ("HALLMARK_ESTROGEN_RESPONSE_EARLY", "HALLMARK_ESTROGEN_RESPONSE_LATE"):
         nes, fdr = result("probably_benign", gene_set)

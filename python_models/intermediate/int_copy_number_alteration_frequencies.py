@@ -1,6 +1,10 @@
-"""Gain/loss rates per main group at gene, cytoband and arm level; each group vs the rest."""
+"""Gain/loss rates per main group at gene, cytoband and arm level; each group vs the rest.
+
+q_value: BH over the features of one level and direction, per group (the Bonferroni family).
+"""
 
 from calcomics.methods.alterations import copy_number_alteration_frequencies
+from calcomics.methods.multiple_testing import bh_q_values
 from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 
 
@@ -19,4 +23,8 @@ def model(dbt, session):
             "patient_id as sample_id, group_key"
         )
     )
-    return copy_number_alteration_frequencies(calls, samples, design)
+    frequencies = copy_number_alteration_frequencies(calls, samples, design)
+    frequencies["q_value"] = bh_q_values(
+        frequencies, "p_value_group_vs_rest", ["level", "direction", "group_key"]
+    )
+    return frequencies

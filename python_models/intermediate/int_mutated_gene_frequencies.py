@@ -1,6 +1,10 @@
-"""Mutated-sample frequency per gene and main group, exact Fisher p across the main groups."""
+"""Mutated-sample frequency per gene and main group, exact Fisher p across the main groups.
+
+q_value: BH over the tested genes (the p is repeated on a gene's rows; each gene counts once).
+"""
 
 from calcomics.methods.alterations import mutated_gene_frequencies
+from calcomics.methods.multiple_testing import bh_q_values
 from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 
 
@@ -22,7 +26,11 @@ def model(dbt, session):
             "patient_id as sample_id, group_key"
         )
     )
-    return mutated_gene_frequencies(
+    frequencies = mutated_gene_frequencies(
         mutated, samples, design,
         min_mutated_samples=dbt.config.get("min_mutated_samples", 5),
     )
+    frequencies["q_value"] = bh_q_values(
+        frequencies, "p_value_all_main_groups", family=[], unit=["gene_symbol"]
+    )
+    return frequencies

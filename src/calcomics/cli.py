@@ -423,7 +423,15 @@ def build_parser() -> argparse.ArgumentParser:
     hrd.set_defaults(func=_cmd_hrd)
 
     gsva_cmd = sub.add_parser(
-        "gsva", help="GSVA / ssGSEA gene-set scores of an expression matrix (R GSVA 1.42 parity)"
+        "gsva", help="GSVA / ssGSEA gene-set scores of an expression matrix (R GSVA 1.42 parity)",
+        description="Score the sets of SETS.gmt on EXPR.tsv as R GSVA 1.42 does. Member "
+        "symbols are used as written in the GMT; symbols absent from EXPR.tsv are dropped. "
+        "The warehouse (fct_pathway_scores, fct_immune_infiltration) first maps previous "
+        "HGNC symbols to the matrix's (seed gene_symbol_aliases, e.g. MARCH6 -> MARCHF6, "
+        "DARS -> DARS1 in two Hallmark sets), so sets with such members score differently "
+        "here with the shipped GMT files (up to 0.0057 on the demo). A GMT written from "
+        "fct_gene_list_resolution.symbol_used gives the mart's scores exactly "
+        "(docs/TRANSCRIPTOMICS.md).",
     )
     gsva_cmd.add_argument("expr", help="EXPR.tsv: gene symbol column, then one column per sample")
     gsva_cmd.add_argument("gmt", help="SETS.gmt: name, description, member genes (tab-separated)")

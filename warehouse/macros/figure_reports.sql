@@ -57,7 +57,7 @@
         group_total,
         pct_of_group,
         pct_of_level,
-        fisher_p,
+        p_value,
         fisher_method
     from comparisons
     where comparison = '{{ comparison }}'

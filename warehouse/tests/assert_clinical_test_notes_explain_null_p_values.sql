@@ -47,7 +47,7 @@ p_values as (
     select
         'fct_categorical_comparisons' as mart,
         comparison as compared,
-        fisher_p as p_value,
+        p_value,
         test_note
     from categorical_comparisons
 )

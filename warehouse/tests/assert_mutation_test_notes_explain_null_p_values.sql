@@ -16,7 +16,7 @@ frequency_violations as (
         test_note as note
     from frequencies
     where
-        (p_value_all_main_groups is null) != coalesce(test_note like 'not tested: %', false)
+        (p_value is null) != coalesce(test_note like 'not tested: %', false)
         or (
             test_note is not null
             and test_note not like 'not tested: %'

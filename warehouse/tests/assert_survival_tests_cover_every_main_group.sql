@@ -21,7 +21,7 @@ included_counts as (
     select
         group_key,
         count(*) as n_patients,
-        sum(rfs_event) as n_events
+        count(*) filter (where has_relapse) as n_events
     from survival_cohort
     where is_included
     group by group_key

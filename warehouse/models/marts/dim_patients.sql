@@ -33,7 +33,7 @@ final as (
         snf_subtype,
         received_endocrine_therapy,
         rfs_months,
-        had_relapse,
+        had_relapse as has_relapse,
         has_wes,
         has_copy_number,
         has_rnaseq,

@@ -20,7 +20,7 @@ final as (
         cast(level_total as integer) as level_total,
         pct_of_group,
         pct_of_level,
-        fisher_p,
+        fisher_p as p_value,
         fisher_method,
         cast(n_tested as integer) as n_tested,
         cast(n_excluded_unknown as integer) as n_excluded_unknown,

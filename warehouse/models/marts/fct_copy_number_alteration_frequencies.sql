@@ -15,11 +15,14 @@ final as (
         cast(group_order as integer) as group_order,
         cast(n_altered as integer) as n_altered,
         cast(n_samples as integer) as n_samples,
-        rate,
+        rate as fraction_altered,
         cast(n_altered_rest as integer) as n_altered_rest,
         cast(n_samples_rest as integer) as n_samples_rest,
-        p_value_group_vs_rest,
-        p_adjusted_group_vs_rest,
+        p_value_group_vs_rest as p_value,
+        p_adjusted_group_vs_rest as p_adjusted,
+        'bonferroni' as adjustment_method,
+        'features of the level and direction, per group' as adjustment_family,
+        q_value,
         cast(test_note as varchar) as test_note
     from frequencies
 )

@@ -26,6 +26,13 @@ final as (
         statistic,
         p_value,
         p_adjusted,
+        case comparison_scope when 'pairwise' then 'bonferroni' else 'none' end
+            as adjustment_method,
+        case comparison_scope
+            when 'pairwise' then 'pairs of main groups'
+            else 'none (one test)'
+        end as adjustment_family,
+        q_value,
         method,
         test_note
     from comparisons

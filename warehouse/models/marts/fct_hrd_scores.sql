@@ -8,17 +8,26 @@ with hrd_scores as (
     select * from {{ ref('int_hrd_scores') }}
 ),
 
+patient_groups as (
+    select * from {{ ref('int_patient_spine') }}
+),
+
 final as (
     select
-        sample_id,
-        hrd_loh,
-        tai,
-        lst,
-        hrd_sum,
-        hrd_status,
+        hrd_scores.sample_id,
+        patient_groups.group_key,
+        patient_groups.group_label,
+        cast(patient_groups.group_order as integer) as group_order,
+        patient_groups.is_main_analysis_group,
+        hrd_scores.hrd_loh,
+        hrd_scores.tai,
+        hrd_scores.lst,
+        hrd_scores.hrd_sum,
+        hrd_scores.hrd_status,
         '{{ var('hrd_reference') }}' as genome_reference,
         'scarHRD (SQL transcription of sztup/scarHRD c98f8bc)' as method_version
     from hrd_scores
+    left join patient_groups on hrd_scores.sample_id = patient_groups.patient_id
 )
 
 select * from final

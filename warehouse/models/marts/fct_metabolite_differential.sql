@@ -28,7 +28,7 @@ final as (
         differential_calls.w_statistic,
         differential_calls.p_value,
         differential_calls.test_method,
-        differential_calls.fdr,
+        differential_calls.fdr as q_value,
         differential_calls.direction,
         cast(differential_calls.test_note as varchar) as test_note
     from differential_calls

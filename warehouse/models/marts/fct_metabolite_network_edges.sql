@@ -10,7 +10,7 @@ final as (
         target_feature_id,
         spearman_rho,
         p_value,
-        fdr
+        fdr as q_value
     from edges
 )
 

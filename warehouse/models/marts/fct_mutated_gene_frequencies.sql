@@ -14,12 +14,13 @@ final as (
         cast(group_order as integer) as group_order,
         cast(n_mutated as integer) as n_mutated,
         cast(n_sequenced as integer) as n_sequenced,
-        frequency,
+        frequency as fraction_mutated,
         cast(n_mutated_all as integer) as n_mutated_all,
         cast(n_sequenced_all as integer) as n_sequenced_all,
-        frequency_all,
-        cast(frequency_rank as integer) as frequency_rank,
-        p_value_all_main_groups,
+        frequency_all as fraction_mutated_all,
+        cast(frequency_rank as integer) as mutation_rank,
+        p_value_all_main_groups as p_value,
+        q_value,
         fisher_method,
         test_note
     from frequencies

@@ -5,22 +5,31 @@ with calls as (
     select * from {{ ref('int_pam50_calls') }}
 ),
 
+patient_groups as (
+    select * from {{ ref('int_patient_spine') }}
+),
+
 final as (
     select
-        sample_id,
-        pam50_subtype,
-        cor_lum_a,
-        cor_lum_b,
-        cor_her2,
-        cor_basal,
-        cor_normal,
-        confidence,
-        cast(n_genes_used as integer) as n_genes_used,
-        scaling,
-        centring,
-        cast(centring_reference_samples as integer) as centring_reference_samples,
+        calls.sample_id,
+        patient_groups.group_key,
+        patient_groups.group_label,
+        cast(patient_groups.group_order as integer) as group_order,
+        patient_groups.is_main_analysis_group,
+        calls.pam50_subtype,
+        calls.cor_lum_a,
+        calls.cor_lum_b,
+        calls.cor_her2,
+        calls.cor_basal,
+        calls.cor_normal,
+        calls.confidence,
+        cast(calls.n_genes_used as integer) as n_genes_used,
+        calls.scaling,
+        calls.centring,
+        cast(calls.centring_reference_samples as integer) as centring_reference_samples,
         {{ pam50_method_columns() }}
     from calls
+    left join patient_groups on calls.sample_id = patient_groups.patient_id
 )
 
 select * from final

@@ -16,9 +16,17 @@ gene_sets as (
     from {{ ref('int_gene_list_members') }}
 ),
 
+patient_groups as (
+    select * from {{ ref('int_patient_spine') }}
+),
+
 final as (
     select
         pathway_scores.sample_id,
+        patient_groups.group_key,
+        patient_groups.group_label,
+        cast(patient_groups.group_order as integer) as group_order,
+        patient_groups.is_main_analysis_group,
         pathway_scores.collection,
         pathway_scores.gene_set,
         gene_sets.gene_set_description,
@@ -32,6 +40,7 @@ final as (
         on
             pathway_scores.collection = gene_sets.collection
             and pathway_scores.gene_set = gene_sets.gene_set
+    left join patient_groups on pathway_scores.sample_id = patient_groups.patient_id
     where collections.scored_in = 'fct_pathway_scores'
 )
 

@@ -10,9 +10,10 @@ final as (
         group_key,
         group_label,
         cast(group_order as integer) as group_order,
+        is_main_analysis_group,
         received_endocrine_therapy,
         rfs_months,
-        rfs_event,
+        cast(rfs_event as boolean) as has_relapse,
         exclusion_reason,
         is_included
     from survival_cohort

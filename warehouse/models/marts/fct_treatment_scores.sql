@@ -5,7 +5,7 @@ with scores as (
     select * from {{ ref('int_treatment_scores') }}
 ),
 
-final as (
+scores_by_sample as (
     select
         sample_id,
         any_value(score) filter (where score_name = 'set_index') as set_index,
@@ -26,6 +26,28 @@ final as (
         '{{ var("expression_scale") }}' as expression_scale
     from scores
     group by sample_id
+),
+
+patient_groups as (
+    select * from {{ ref('int_patient_spine') }}
+),
+
+final as (
+    select
+        scores_by_sample.sample_id,
+        patient_groups.group_key,
+        patient_groups.group_label,
+        cast(patient_groups.group_order as integer) as group_order,
+        patient_groups.is_main_analysis_group,
+        scores_by_sample.set_index,
+        scores_by_sample.set_index_genes_used,
+        scores_by_sample.cdk46_sensitivity_score,
+        scores_by_sample.cdk46_genes_used,
+        scores_by_sample.endocrine_sensitivity_score,
+        scores_by_sample.endocrine_genes_used,
+        scores_by_sample.expression_scale
+    from scores_by_sample
+    left join patient_groups on scores_by_sample.sample_id = patient_groups.patient_id
 )
 
 select * from final

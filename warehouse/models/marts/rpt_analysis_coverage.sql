@@ -34,7 +34,7 @@
     {'analysis': 'pathway_scores', 'figure': 'Figure 4E, 4G', 'layer': 'rnaseq',
      'mart': 'fct_pathway_scores', 'patient_column': 'sample_id', 'usable': 'true'},
     {'analysis': 'gsea_group_vs_rest', 'figure': 'Figure 4 (GSEA)', 'layer': 'rnaseq',
-     'mart': 'fct_gsea_group_vs_rest', 'patient_column': none, 'usable': 'nominal_p is not null'},
+     'mart': 'fct_gsea_group_vs_rest', 'patient_column': none, 'usable': 'p_value is not null'},
     {'analysis': 'lipid_differential_abundance', 'figure': 'Figure 5', 'layer': 'lipidomics',
      'mart': 'fct_metabolite_differential', 'patient_column': none, 'usable': "platform = 'lipidomics'"},
     {'analysis': 'polar_differential_abundance', 'figure': 'Figure 5', 'layer': 'polar_metabolomics',

@@ -20,7 +20,7 @@ final as (
         cast(frequencies.group_order as integer) as group_order,
         cast(frequencies.n_altered as integer) as n_altered,
         cast(frequencies.n_samples as integer) as n_samples,
-        frequencies.rate,
+        frequencies.rate as fraction_altered,
         frequencies.p_value_all_main_groups,
         frequencies.fisher_method_all_main_groups,
         cast(frequencies.test_note_all_main_groups as varchar) as test_note_all_main_groups,

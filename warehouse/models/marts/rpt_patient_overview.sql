@@ -43,7 +43,7 @@ final as (
         patients.snf_subtype,
         patients.received_endocrine_therapy,
         patients.rfs_months,
-        patients.had_relapse,
+        patients.has_relapse,
         patients.has_wes,
         patients.has_copy_number,
         patients.has_rnaseq,

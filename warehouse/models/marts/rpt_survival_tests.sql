@@ -58,8 +58,14 @@ final as (
         cast(tests.df as integer) as df,
         tests.p_value,
         tests.p_adjusted,
-        tests.stage1_p_value,
-        tests.stage2_p_value,
+        case tests.comparison_scope when 'pairwise' then 'bonferroni' else 'none' end
+            as adjustment_method,
+        case tests.comparison_scope
+            when 'pairwise' then 'pairs of main groups'
+            else 'none (one test)'
+        end as adjustment_family,
+        tests.stage1_p_value as p_value_stage1,
+        tests.stage2_p_value as p_value_stage2,
         cast(tests.nboot as integer) as nboot,
         cast(tests.seed as bigint) as seed,
         tests.method,
