@@ -86,6 +86,18 @@ def warehouse(default_build):
 
 
 @pytest.fixture(scope="session")
+def demo_report(default_build, tmp_path_factory):
+    """``calcomics report`` of the default demo build (PNG, SVG and PDF files), rendered
+    once for tests/test_report.py and tests/test_report_browser.py: (result, log lines)."""
+    from calcomics.report import render_report
+
+    lines: list[str] = []
+    result = render_report(default_build[1], tmp_path_factory.mktemp("demo_report"),
+                           log=lines.append)
+    return result, lines
+
+
+@pytest.fixture(scope="session")
 def snf_build(tmp_path_factory, default_cohort) -> tuple[BuildResult, Path]:
     """The default demo cohort built with a second grouping: SNF subtype (4 groups)."""
     root = tmp_path_factory.mktemp("snf_build")

@@ -1,4 +1,4 @@
-"""Command line: ``calcomics synth | validate | build | import | hrd | gsva | network``."""
+"""Command line: ``calcomics synth | validate | build | import | report | hrd | gsva | network``."""
 
 from __future__ import annotations
 
@@ -322,6 +322,53 @@ def _cmd_network(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from calcomics.report import ReportError, render_report
+    from calcomics.warehouse.build import default_warehouse, find_project_dir
+
+    formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+    try:
+        warehouse = Path(args.warehouse) if args.warehouse else default_warehouse(
+            find_project_dir())
+        result = render_report(warehouse, Path(args.out), formats,
+                               log=None if args.quiet else print)
+    except (ReportError, FileNotFoundError, ValueError) as error:
+        print(f"calcomics report: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"calcomics report: {_os_error_message(error, writing=Path(args.out))}",
+              file=sys.stderr)
+        return 4
+    if not args.quiet:
+        skipped = len(result.figures) - len(result.rendered)
+        print(f"{len(result.rendered)} figures rendered, {skipped} not computed; open "
+              f"{result.html}")
+    return 0
+
+
+def _add_report_parser(sub) -> None:
+    report = sub.add_parser(
+        "report", help="render the paper's figures from a built warehouse (static HTML + "
+        "PNG/SVG/PDF)",
+        description="Read a built warehouse (read-only: a running calcomics build is never "
+        "blocked) and write OUT/index.html, one self-contained page (no server, no network, "
+        "no JavaScript) with Figure 1, Table 1, Figures 2-5, the coverage table and the "
+        "paper-vs-warehouse table, and OUT/figures/<figure>.<format> for publication. A "
+        "figure whose omics layer is absent says why instead. Exit codes: 0 written, 2 "
+        "warehouse missing / not a calcomics warehouse / being written, 4 OUT not writable. "
+        "See docs/REPORT.md.",
+    )
+    report.add_argument("--warehouse", help="DuckDB file (default $CALCOMICS_DUCKDB_PATH or "
+                        "warehouse.duckdb of the checkout)")
+    report.add_argument("-o", "--out", default="report",
+                        help="output folder (default: report; created, its report files replaced)")
+    report.add_argument("--formats", default="png,svg,pdf",
+                        help="publication files written per figure, comma-separated from png, svg, "
+                        "pdf (default: png,svg,pdf)")
+    _add_quiet(report, handles_itself=True)
+    report.set_defaults(func=_cmd_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="calcomics",
@@ -395,6 +442,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_group_readable(build)
     _add_quiet(build, handles_itself=True)
     build.set_defaults(func=_cmd_build)
+
+    _add_report_parser(sub)
 
     network = sub.add_parser(
         "network", help="export the polar metabolite correlation network (GEXF / GraphML)"
