@@ -18,7 +18,7 @@ curve_summary as (
         group_label,
         group_order,
         max(at_risk) as n_patients,
-        sum(events) as n_relapses,
+        cast(sum(events) as integer) as n_relapses,
         min(survival) as survival_at_last_time,
         max(time_months) as last_time_months
     from curves
