@@ -4,7 +4,10 @@ import pandas as pd
 
 from calcomics.progress import ProgressBar
 from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
-from calcomics.warehouse.transcriptomic_inputs import expression_matrix, gene_sets_by_collection
+from calcomics.warehouse.transcriptomic_inputs import (
+    gene_sets_by_collection,
+    wide_expression_matrix,
+)
 
 
 def model(dbt, session):
@@ -13,9 +16,7 @@ def model(dbt, session):
     from calcomics.methods.transcriptomics.gsea import gsea_group_vs_rest
 
     collection = dbt.config.get("gsea_collection")
-    expression = expression_matrix(
-        relation_to_pandas(dbt.ref("int_gene_expression_log2"), strings_to_categorical=True)
-    )
+    expression = wide_expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_matrix")))
     members = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter(f"collection = '{collection}'")
     )

@@ -5,8 +5,8 @@ column er_status, for the ER-balanced subset)."""
 from calcomics.warehouse.dbt_io import relation_to_pandas
 from calcomics.warehouse.transcriptomic_inputs import (
     er_status,
-    expression_matrix,
     pam50_input,
+    wide_expression_matrix,
 )
 
 
@@ -14,9 +14,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from calcomics.methods.transcriptomics.pam50 import pam50_calls
 
-    expression = expression_matrix(
-        relation_to_pandas(dbt.ref("int_gene_expression_log2"), strings_to_categorical=True)
-    )
+    expression = wide_expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_matrix")))
     panel = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter("gene_set = 'pam50'")
     )

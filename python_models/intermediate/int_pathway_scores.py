@@ -10,17 +10,15 @@ import pandas as pd
 from calcomics.progress import ProgressBar
 from calcomics.warehouse.dbt_io import relation_to_pandas
 from calcomics.warehouse.transcriptomic_inputs import (
-    expression_matrix,
     gene_sets_by_collection,
     score_collections,
+    wide_expression_matrix,
 )
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    expression = expression_matrix(
-        relation_to_pandas(dbt.ref("int_gene_expression_log2"), strings_to_categorical=True)
-    )
+    expression = wide_expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_matrix")))
     members = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter("list_kind = 'collection'")
     )

@@ -35,6 +35,51 @@ def expression_matrix(long: pd.DataFrame, value: str = "log2_expression") -> pd.
     return matrix
 
 
+WIDE_ID_COLUMNS = ("gene_order", "gene_symbol")
+
+
+def wide_expression_matrix(wide: pd.DataFrame) -> pd.DataFrame:
+    """``int_gene_expression_matrix`` rows (gene_order, gene_symbol, one column per sample)
+    to the genes x samples matrix :func:`expression_matrix` makes from the long table.
+
+    The same matrix without a pivot: genes in file order (gene_order), samples sorted,
+    float values. A gene listed twice or a missing value (NaN) is an error naming it.
+
+    Parameters
+    ----------
+    wide
+        One row per gene; every column but gene_order and gene_symbol is a sample.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index gene_symbol, columns sample_id.
+    """
+    ordered = wide.sort_values("gene_order", kind="stable")
+    genes = ordered["gene_symbol"].astype(object)
+    repeated = genes[genes.duplicated()]
+    if len(repeated):
+        gene = repeated.iloc[0]
+        raise MatrixShapeError(
+            f"expression: gene_symbol '{gene}' appears {int((genes == gene).sum())} times "
+            "(one row per gene expected)"
+        )
+    samples = sorted(str(c) for c in wide.columns if c not in WIDE_ID_COLUMNS)
+    values = ordered[samples].to_numpy(dtype=float) if samples else np.empty((len(genes), 0))
+    matrix = pd.DataFrame(
+        values,
+        index=pd.Index(np.asarray(genes, dtype=object), name="gene_symbol"),
+        columns=pd.Index(np.asarray(samples, dtype=object), name="sample_id"),
+    )
+    missing = np.isnan(values)
+    if missing.any():
+        row, column = np.argwhere(missing)[0]
+        raise MatrixShapeError(
+            f"expression: value missing for gene_symbol '{matrix.index[row]}', sample_id "
+            f"'{matrix.columns[column]}'"
+        )
+    return matrix
+
 def gene_sets_by_collection(members: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
     """Resolved gene-list members to ``{collection: {gene_set: [symbol_used, ...]}}``.
 
