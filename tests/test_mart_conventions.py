@@ -29,7 +29,11 @@ FORBIDDEN = re.compile(r"(^|_)(fdr|fdr_q|fwer|fwer_p|pval|p_val|nominal_p)(_|$)|
 PCT = re.compile(r"(^pct$|^pct_|_pct$)")
 FRACTION = re.compile(r"^fraction_")
 FLAG = re.compile(r"^(is|has)_")
-COUNT = re.compile(r"(^n_|_count$)")
+# counts: n / n_*, *_count, *_total, group_unknown, numbers at risk / of events, set sizes,
+# genes used, network degree, bootstrap samples, degrees of freedom
+COUNT = re.compile(r"^n$|^n_|_count$|_total$|_unknown$|_genes_used$"
+                   r"|^(set|leading_edge|min|max)_size$"
+                   r"|^(at_risk|events|censored|degree|core_number|nboot|df)$")
 PROBABILITY = re.compile(r"^(p_value|p_adjusted|q_value)(_|$)")
 INTEGER_TYPES = {"INTEGER", "BIGINT"}
 NUMERIC_TYPES = {"DOUBLE", "FLOAT", "REAL", "INTEGER", "BIGINT", "DECIMAL"}
@@ -100,13 +104,15 @@ def test_the_rules_catch_each_kind_of_violation():
         ("fct_x", "had_relapse", "BOOLEAN"), ("fct_x", "frequency_all", "DOUBLE"),
         ("fct_x", "is_included", "INTEGER"), ("fct_x", "n_samples", "DOUBLE"),
         ("fct_x", "event_count", "DOUBLE"), ("fct_x", "p_adjusted", "DOUBLE"),
+        ("fct_x", "at_risk", "DOUBLE"), ("fct_x", "group_total", "HUGEINT"),
         ("fct_y", "sample_id", "VARCHAR"), ("fct_y", "group_key", "VARCHAR"),
     ], columns=["table_name", "column_name", "data_type"])
     problems = name_violations(bad)
     for expected in ("fct_x.fdr ", "fct_x.fdr_q ", "fct_x.fisher_p ", "fct_x.p_val ",
                      "fct_x.nominal_p ", "fct_x.had_relapse ", "fct_x.frequency_all ",
                      "fct_x.is_included (INTEGER): a flag", "fct_x.n_samples (DOUBLE): a count",
-                     "fct_x.event_count (DOUBLE): a count", "fct_x: p_adjusted without",
+                     "fct_x.event_count (DOUBLE): a count", "fct_x.at_risk (DOUBLE): a count",
+                     "fct_x.group_total (HUGEINT): a count", "fct_x: p_adjusted without",
                      "fct_y: per-patient mart without group_label, group_order, "
                      "is_main_analysis_group"):
         assert any(p.startswith(expected) for p in problems), (expected, problems)
