@@ -143,7 +143,7 @@ READERS: dict[str, Reader] = {
     ),
     "category_p": Reader(
         "fct_categorical_comparisons",
-        "select max(fisher_p) as value from main.fct_categorical_comparisons"
+        "select max(p_value) as value from main.fct_categorical_comparisons"
         " where comparison = $comparison",
     ),
     "survival_p": Reader(
@@ -153,17 +153,18 @@ READERS: dict[str, Reader] = {
     ),
     "mutation_pct": Reader(
         "fct_mutated_gene_frequencies",
-        "select 100.0 * max(frequency_all) as value from main.fct_mutated_gene_frequencies"
+        "select 100.0 * max(fraction_mutated_all) as value"
+        " from main.fct_mutated_gene_frequencies"
         " where gene_symbol = $gene",
     ),
     "mutation_p": Reader(
         "fct_mutated_gene_frequencies",
-        "select max(p_value_all_main_groups) as value from main.fct_mutated_gene_frequencies"
+        "select max(p_value) as value from main.fct_mutated_gene_frequencies"
         " where gene_symbol = $gene",
     ),
     "cell_cycle_pct": Reader(
         "rpt_cell_cycle_copy_number",
-        "select 100.0 * rate as value from main.rpt_cell_cycle_copy_number"
+        "select 100.0 * fraction_altered as value from main.rpt_cell_cycle_copy_number"
         " where gene_symbol = $gene and direction = $direction and group_key = $group",
     ),
     "cell_cycle_p": Reader(
@@ -319,8 +320,9 @@ def _read_value(
         sql = sql.format(column=column)
     try:
         row = connection.execute(sql, arguments or None).fetchone()
-    except duckdb.CatalogException as error:
-        return math.nan, f"the warehouse lacks {reader.source_mart}: {str(error).splitlines()[0]}"
+    except (duckdb.CatalogException, duckdb.BinderException) as error:
+        first_line = str(error).splitlines()[0]
+        return math.nan, f"cannot read {reader.source_mart}: {first_line}"
     if row is None or row[0] is None:
         return math.nan, f"no value in {reader.source_mart} for {arguments}"
     return float(row[0]), ""
