@@ -40,7 +40,7 @@ def _check_files(item: html.RenderedFigure, root: Path, formats: tuple[str, ...]
             assert path.read_bytes().startswith(SIGNATURES[fmt]), path
 
 
-def test_demo_report_renders_every_figure(demo_report, warehouse):
+def test_demo_report_renders_every_figure(demo_report):
     result, lines = demo_report
     root = result.html.parent
     page = result.html.read_text(encoding="utf-8")
@@ -114,7 +114,7 @@ def test_report_without_copy_number_and_metabolomics(tcga_build, tmp_path, capsy
             for relative in m["files"].values():
                 assert (tmp_path / "r" / relative).stat().st_size > 1000
     rendered = {m["figure_id"] for m in manifest if not m["not_computed"]}
-    assert {"1", "2A", "2F", "3A", "3E", "4A", "4D", "4H"} <= rendered
+    assert {"1", "2B", "2D", "2F", "2G", "3A", "3D", "3E", "4A", "4D", "4E", "4H"} <= rendered
     assert NETWORK_URL.search(page) is None
 
 

@@ -32,6 +32,8 @@ __all__ = [
 ]
 
 TOP_MUTATED_GENES = 15
+# the alteration that activates the cell cycle, by the regulator's role
+ACTIVATING_DIRECTION = {"positive": "gain", "negative": "loss"}
 
 
 def figure3_tmb(connection: duckdb.DuckDBPyConnection, groups: pd.DataFrame) -> Figure:
@@ -71,7 +73,8 @@ def figure3_signatures(connection: duckdb.DuckDBPyConnection, groups: pd.DataFra
     counts = values.groupby("group_key")["patient_id"].nunique()
     present = groups[groups["group_key"].isin(means.index)]
     means = means.reindex(list(present["group_key"]))
-    signatures = list(means.columns)
+    signatures = sorted(means.columns, key=lambda name: [
+        int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(name))])
     colours = colormaps["tab20"].colors
     figure = new_figure(3.4 + 1.1 * len(present), 4.4)
     ax = figure.add_subplot()
@@ -79,7 +82,7 @@ def figure3_signatures(connection: duckdb.DuckDBPyConnection, groups: pd.DataFra
     positions = np.arange(len(means))
     for i, signature in enumerate(signatures):
         heights = means[signature].fillna(0).to_numpy() * 100
-        p = overall.get(f"{signature}_proportion")
+        p = overall.get(f"{signature}{marts.SIGNATURE_FEATURE_SUFFIX}")
         ax.bar(positions, heights, bottom=bottom, width=0.65, color=colours[i % 20],
                label=f"{signature} (Kruskal–Wallis {p_text(p)})", edgecolor="white",
                linewidth=0.5)
@@ -179,10 +182,13 @@ def figure3_copy_number_arms(connection: duckdb.DuckDBPyConnection,
 def figure3_cell_cycle_copy_number(connection: duckdb.DuckDBPyConnection,
                                    groups: pd.DataFrame) -> Figure:
     """Figure 3G: gain rates of positive and loss rates of negative cell-cycle regulators per
-    group, with the exact Fisher p over all main groups."""
+    group (the alterations that activate the cell cycle, as the paper's panel), with the
+    exact Fisher p over all main groups."""
     rates = marts.cell_cycle_copy_number(connection)
     if rates.empty:
         raise EmptyMartError("rpt_cell_cycle_copy_number", "cell_cycle_copy_number")
+    # as the paper's panel: gains of positive and losses of negative regulators
+    rates = rates[rates["direction"] == rates["regulation"].map(ACTIVATING_DIRECTION)]
     present = groups[groups["group_key"].isin(rates["group_key"])]
     palette = group_palette(list(groups["group_key"]))
     rates = rates.assign(row=rates["gene_symbol"] + " " + rates["direction"])
@@ -194,7 +200,7 @@ def figure3_cell_cycle_copy_number(connection: duckdb.DuckDBPyConnection,
     p_values = rates.groupby("row")["p_value"].first()
     regulation = rates.groupby("row")["regulation"].first()
     height = 0.8 / max(len(present), 1)
-    figure = new_figure(7.5, 1.2 + 0.32 * len(rows))
+    figure = new_figure(7.5, 1.6 + 0.34 * len(rows))
     ax = figure.add_subplot()
     for i, (key, label) in enumerate(zip(present["group_key"], present["group_label"],
                                          strict=True)):
@@ -205,8 +211,8 @@ def figure3_cell_cycle_copy_number(connection: duckdb.DuckDBPyConnection,
                   fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("altered samples (%)")
-    ax.set_title("Cell-cycle regulators: copy-number gain / loss rates "
-                 "(exact Fisher test over all groups)", fontsize=10)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.set_title("Cell-cycle regulators: gains of positive, losses of negative "
+                 "regulators\n(exact Fisher test over all groups)", fontsize=10)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
     return figure

@@ -23,6 +23,7 @@ __all__ = ["LAYOUT_SEED", "figure5_da_scores", "figure5_network", "network_layou
 
 DA_PATHWAYS_PER_GROUP = 15
 LAYOUT_SEED = 0
+HUBS_PER_COMMUNITY = 2
 
 
 def figure5_da_scores(connection: duckdb.DuckDBPyConnection, groups: pd.DataFrame) -> Figure:
@@ -64,7 +65,19 @@ def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> dict[str, np.nda
     graph.add_nodes_from(nodes["feature_id"].astype(str))
     graph.add_weighted_edges_from(zip(edges["source"].astype(str), edges["target"].astype(str),
                                       edges["rho"].abs(), strict=True))
-    return nx.spring_layout(graph, seed=LAYOUT_SEED, weight="weight")
+    positions: dict[str, np.ndarray] = {}
+    components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
+    columns = max(1, int(np.ceil(np.sqrt(len(components)))))
+    for i, component in enumerate(components):
+        # one component per cell of a grid, so dense modules do not fly apart
+        centre = (2.5 * (i % columns), -2.5 * (i // columns))
+        sub = graph.subgraph(component)
+        spread = 3.0 / max(len(component), 1) ** 0.5
+        positions.update(nx.spring_layout(sub, seed=LAYOUT_SEED, weight="weight", k=spread,
+                                          iterations=200, center=centre, scale=1.0)
+                         if len(component) > 1 else {next(iter(component)):
+                                                     np.array(centre, dtype=float)})
+    return positions
 
 
 def figure5_network(connection: duckdb.DuckDBPyConnection, groups: pd.DataFrame) -> Figure:
@@ -82,21 +95,27 @@ def figure5_network(connection: duckdb.DuckDBPyConnection, groups: pd.DataFrame)
                 zip(edges["source"].astype(str), edges["target"].astype(str), strict=True)]
     rho = edges["rho"].to_numpy(dtype=float)
     colours = np.where(rho[:, None] > 0, to_rgba_array("#b2182b"), to_rgba_array("#2166ac"))
-    colours[:, 3] = 0.1 + 0.4 * np.minimum(np.abs(rho), 1.0)
+    colours[:, 3] = 0.04 + 0.2 * np.minimum(np.abs(rho), 1.0)
     ax.add_collection(LineCollection(segments, colors=colours, linewidths=0.5, zorder=1))
     xy = np.array([positions[str(n)] for n in nodes["feature_id"]])
     degree = nodes["degree"].fillna(0).to_numpy(dtype=float)
-    ax.scatter(xy[:, 0], xy[:, 1], s=20 + 12 * degree, zorder=2, edgecolors="white",
+    ax.scatter(xy[:, 0], xy[:, 1], s=8 + 60 * degree / max(degree.max(), 1), zorder=2,
+               edgecolors="white",
                linewidths=0.5,
                c=[palette[c] for c in nodes["pathway_category"].fillna("unannotated")])
-    hubs = nodes.assign(x=xy[:, 0], y=xy[:, 1]).nlargest(min(12, len(nodes)), "degree")
+    placed = nodes.assign(x=xy[:, 0], y=xy[:, 1], community=nodes["community"].fillna(-1))
+    hubs = placed.sort_values(["degree", "feature_id"], ascending=[False, True],
+                              kind="stable").groupby("community").head(HUBS_PER_COMMUNITY)
     for row in hubs.itertuples():
         ax.annotate(str(row.feature_name or row.feature_id), (row.x, row.y), fontsize=6,
-                    xytext=(3, 3), textcoords="offset points")
+                    xytext=(3, 3), textcoords="offset points",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "alpha": 0.75,
+                          "linewidth": 0})
     ax.legend(handles=[Line2D([], [], marker="o", linestyle="", color=palette[c], label=c)
                        for c in categories], fontsize=7, frameon=False, loc="upper left",
               bbox_to_anchor=(1.0, 1.0))
     ax.set_title(f"Polar metabolite network: {len(nodes)} metabolites, {len(edges)} "
-                 "correlations (labels: 12 best-connected)", fontsize=10)
+                 f"correlations\n(labels: the {HUBS_PER_COMMUNITY} best-connected "
+                 "metabolites of each community)", fontsize=10)
     ax.set_axis_off()
     return figure

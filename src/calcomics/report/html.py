@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import math
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -18,8 +20,12 @@ __all__ = [
     "data_table",
     "figure_block",
     "page",
+    "png_size",
     "table1_table",
 ]
+
+# figures are rendered at 150 dpi and shown at 100 px per inch (sharp on high-DPI screens)
+DISPLAY_SCALE = 2 / 3
 
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0;
@@ -28,7 +34,9 @@ header, section { max-width: 1200px; margin: 0 auto; padding: 0.5rem 1.5rem; }
 header { border-bottom: 1px solid #ddd; }
 nav a { margin-right: 1rem; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; border-bottom: 1px solid #ddd; }
-figure { background: white; border: 1px solid #e3e3e3; margin: 1rem 0; padding: 0.8rem; }
+.figures { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+figure { background: white; border: 1px solid #e3e3e3; margin: 0; padding: 0.8rem;
+         max-width: calc(100% - 1.6rem); box-sizing: content-box; }
 figure img { max-width: 100%; height: auto; display: block; }
 figcaption { font-size: 0.85rem; color: #444; margin-top: 0.4rem; }
 .not-computed { background: #fff7e6; border: 1px dashed #d9a441; padding: 1.2rem;
@@ -76,18 +84,27 @@ def figure_block(item: RenderedFigure) -> str:
         return f'<figure id="{anchor}" class="figure missing">{body}{caption}</figure>'
     data = base64.b64encode(item.png).decode("ascii")
     alt = escape(f"Figure {item.figure_id}: {item.title}")
-    return (f'<figure id="{anchor}" class="figure"><img src="data:image/png;base64,{data}" '
+    width, height = (round(v * DISPLAY_SCALE) for v in png_size(item.png))
+    return (f'<figure id="{anchor}" class="figure" style="width: {width}px">'
+            f'<img src="data:image/png;base64,{data}" width="{width}" height="{height}" '
             f'alt="{alt}">{caption}</figure>')
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels from a PNG's IHDR chunk."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def _cell(value: object, digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or (
             not isinstance(value, str | bytes) and pd.isna(value)):
         return "<td></td>"
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return f"<td>{'yes' if value else 'no'}</td>"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        text = f"{value:.{digits}g}" if isinstance(value, float) else str(value)
+    if isinstance(value, numbers.Real):  # Python and numpy numbers (bools handled above)
+        text = str(value) if isinstance(value, numbers.Integral) else f"{value:.{digits}g}"
         return f'<td class="num">{escape(text)}</td>'
     return f"<td>{escape(str(value))}</td>"
 

@@ -103,7 +103,8 @@ FIGURES: tuple[FigureSpec, ...] = (
                "over the arms of one direction ('*': adjusted p < 0.05)",
                genomic.figure3_copy_number_arms),
     FigureSpec("3G", "figure3", "figure3g_cell_cycle_copy_number",
-               "Cell-cycle regulators: copy-number alterations",
+               "Cell-cycle regulators: gains of positive and losses of negative "
+               "regulators",
                ("rpt_cell_cycle_copy_number",), FISHER,
                genomic.figure3_cell_cycle_copy_number),
     FigureSpec("4A", "figure4", "figure4a_pam50_composition", "PAM50 subtypes",

@@ -18,6 +18,7 @@ __all__ = [
     "COLUMNS",
     "MARTS",
     "SCHEMA",
+    "SIGNATURE_FEATURE_SUFFIX",
     "analysis_coverage",
     "build_record",
     "categorical_counts",
@@ -41,6 +42,8 @@ __all__ = [
 ]
 
 SCHEMA = "main"
+# fct_group_comparisons names a signature's share feature '<signature><suffix>'
+SIGNATURE_FEATURE_SUFFIX = "_proportion"
 
 # report name -> mart
 MARTS = {

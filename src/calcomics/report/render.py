@@ -131,7 +131,11 @@ def _paper_claims(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame | str:
         from calcomics.paper_claims import compare_with_paper
     except ImportError:
         return "the paper-claims table (calcomics.paper_claims) is not in this version"
-    return compare_with_paper(connection)
+    try:
+        return compare_with_paper(connection)
+    except (duckdb.Error, KeyError, ValueError) as error:
+        # the rest of the report stands; the page says why this table is missing
+        return f"calcomics.paper_claims could not read this warehouse: {error}"
 
 
 def _meta_lines(warehouse: Path, record: dict[str, object], groups: pd.DataFrame) -> list[str]:
@@ -226,6 +230,8 @@ def _sections(items: list[html.RenderedFigure], table1: pd.DataFrame, groups: pd
             inner += ("<p class='meta'>Every quantitative claim of the paper beside the "
                       "warehouse's value and test (calcomics.paper_claims).</p>")
         else:
-            inner = "".join(html.figure_block(i) for i in items if i.section == section_id)
+            inner = ('<div class="figures">'
+                     + "".join(html.figure_block(i) for i in items if i.section == section_id)
+                     + "</div>")
         sections.append((section_id, heading, inner))
     return sections
