@@ -17,9 +17,7 @@ with expression as (
 final as (
     select
         gene_order,
-        gene_symbol
-        {%- for sample in samples %}
-        {%- set column = adapter.quote(sample) %},
+        gene_symbol{% for sample in samples %}{% set column = adapter.quote(sample) %},
         {%- if scale == 'counts' %}
         log2(expression.{{ column }} / sum(expression.{{ column }}) over () * 1e6 + 1)
         {%- else %}

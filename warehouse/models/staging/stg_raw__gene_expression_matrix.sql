@@ -11,8 +11,7 @@ with source as (
 numbered as (
     select
         row_number() over () as gene_order,
-        trim(gene_symbol) as gene_symbol
-        {%- for sample in samples %},
+        trim(gene_symbol) as gene_symbol{% for sample in samples %},
         cast({{ adapter.quote(sample) }} as double) as {{ adapter.quote(sample) }}
         {%- endfor %}
     from source
