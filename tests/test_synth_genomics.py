@@ -291,9 +291,11 @@ def test_tmb_higher_in_high_suspicion(maf: pd.DataFrame, default_patients) -> No
     groups = group_of(default_patients)[burden.index].to_numpy()
     assert 1.2 <= burden.median() <= 2.0
     high = burden[groups == HIGH]
-    for g in OTHERS:
+    # planted ratio of medians 1.65 / 1.30 (calibrated to a realistic overlap, issue 14);
+    # the 7-sample low-moderate group is too small for a test of that size
+    for g in ("negative", "probably_benign"):
         other = burden[groups == g]
-        assert high.median() > 1.4 * other.median(), g
+        assert high.median() > 1.15 * other.median(), g
         assert mannwhitneyu(high, other, alternative="two-sided").pvalue < 0.05, g
     ns = maf["Variant_Classification"].isin(NONSYNONYMOUS_CLASSES)
     assert 0.22 <= (~ns).sum() / ns.sum() <= 0.33  # extra silent / non-coding rows
@@ -403,10 +405,11 @@ def test_instability_higher_in_high_suspicion(segments: pd.DataFrame, default_pa
     loh = loh_over_15mb(segments)
     nseg = segments.groupby("SampleID", sort=False).size()
     groups = group_of(default_patients)[loh.index].to_numpy()
+    # instability multiplier 1.2 vs ~1.0 (calibrated, issue 14): significant, not separated
     for g in ("negative", "probably_benign"):
-        assert mannwhitneyu(loh[groups == HIGH], loh[groups == g]).pvalue < 0.01, g
-        assert mannwhitneyu(nseg[groups == HIGH], nseg[groups == g]).pvalue < 0.01, g
-    for g in OTHERS:
+        assert mannwhitneyu(loh[groups == HIGH], loh[groups == g]).pvalue < 0.05, g
+        assert mannwhitneyu(nseg[groups == HIGH], nseg[groups == g]).pvalue < 0.05, g
+    for g in ("negative", "probably_benign"):
         assert loh[groups == HIGH].mean() > loh[groups == g].mean(), g
         assert nseg[groups == HIGH].median() > nseg[groups == g].median(), g
 

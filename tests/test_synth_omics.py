@@ -10,6 +10,7 @@ from scipy.stats import false_discovery_control, kruskal, mannwhitneyu, rankdata
 from calcomics.reference import kegg_compound_pathways, protein_coding_genes
 from calcomics.synth.expression import (
     CDK46_GENES,
+    IMMUNE_CELL_TYPES_UP_IN_NEGATIVE,
     PAM50_SUBTYPES,
     SET_INDEX_GENES,
     SET_REFERENCE_GENES,
@@ -115,7 +116,9 @@ def group_means(values: np.ndarray, groups: np.ndarray) -> dict[str, float]:
     return {g: float(np.mean(values[groups == g])) for g in MAIN}
 
 
-def assert_top(values: np.ndarray, groups: np.ndarray, top: str, alpha: float = 1e-3) -> None:
+def assert_top(values: np.ndarray, groups: np.ndarray, top: str, alpha: float = 0.05) -> None:
+    # alpha 0.05: the planted effects are as strong as the paper's (Bonferroni P 0.007-0.02
+    # for the weaker pairs, docs/DEMO_CALIBRATION.md), not the near-separation of before.
     means = group_means(values, groups)
     assert max(means, key=means.get) == top, means
     for other in MAIN:
@@ -248,7 +251,8 @@ def test_immune_highest_in_negative(log_expr, sample_groups, rank_scores):
     for genes in sets.values():
         means = group_means(rank_scores(genes), sample_groups)
         top_negative += max(means, key=means.get) == "negative"
-    assert top_negative >= 20
+    # a minority of cell types carry a clear shift; the rest lean to negative or are even
+    assert top_negative >= len(IMMUNE_CELL_TYPES_UP_IN_NEGATIVE)
 
 
 # --- metabolomics --------------------------------------------------------------------------------
@@ -345,13 +349,14 @@ def test_planted_metabolite_pathways(patients, metabolomics):
         members["log2fc"] = res["log2fc"].reindex(members["feature_id"]).to_numpy()
         for scope, rows in (("all", members), ("polar", members[members["platform"] == "polar"])):
             da = rows.groupby("pathway_name")["sign"].mean()
-            median_fc = rows.groupby("pathway_name")["log2fc"].median()
+            mean_fc = rows.groupby("pathway_name")["log2fc"].mean()
             for pathway, program in PLANTED_PATHWAYS.items():
                 direction = PROGRAM_DIRECTIONS[program].get(group, 0.0)
                 if direction == 0 or (rows["pathway_name"] == pathway).sum() <= 3:
                     continue
-                assert da[pathway] * direction >= 0.3, (group, scope, pathway, da[pathway])
-                assert median_fc[pathway] * direction > 0, (group, scope, pathway)
+                # a minority of features is planted: the DA score has the program's sign
+                assert da[pathway] * direction > 0, (group, scope, pathway, da[pathway])
+                assert mean_fc[pathway] * direction > 0, (group, scope, pathway)
     # Headline results of the paper.
     for group, pathway, sign in (
         ("negative", "Vitamin B1 (thiamin) metabolism", 1),
@@ -361,7 +366,7 @@ def test_planted_metabolite_pathways(patients, metabolomics):
         ("negative", "Glycerophospholipid metabolism", -1),
     ):
         members["sign"] = diff[group]["sign"].reindex(members["feature_id"]).to_numpy()
-        assert members.loc[members["pathway_name"] == pathway, "sign"].mean() * sign >= 0.6
+        assert members.loc[members["pathway_name"] == pathway, "sign"].mean() * sign >= 0.2
 
 
 def test_lipid_classes_follow_lipid_program(patients, metabolomics):
@@ -370,7 +375,7 @@ def test_lipid_classes_follow_lipid_program(patients, metabolomics):
     lipids = annotation[annotation["platform"] == "lipidomics"]
     for group, sign in (("probably_benign", 1), ("negative", -1)):
         da = diff[group]["sign"].reindex(lipids.index).groupby(lipids["lipid_subclass"]).mean()
-        assert (da * sign >= 0.5).all(), da
+        assert (da * sign > 0).all(), da  # 30 % of the species are planted
         fc = diff[group]["log2fc"].reindex(lipids.index)
         planted = feature_catalogue().set_index("feature_id")["planted"].reindex(lipids.index)
         assert 1.1 <= (fc[planted] * sign).median() <= 1.9
