@@ -151,6 +151,8 @@ def test_default_demo_matches_the_paper(warehouse):
     # Table 1's printed p-values come from the seed of the same warehouse
     t1 = table[table["claim_id"].str.match(r"table1_.*_p$")]
     assert len(t1) == 6 and t1["published"].notna().all()
+    # the caller's connection is left usable (no unfinished result)
+    assert warehouse.execute("select count(*) from main.dim_patients").fetchall()[0][0] == 316
 
 
 # --- other seeds and sizes keep the direction of the effects ---------------------------------

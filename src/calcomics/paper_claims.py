@@ -288,10 +288,10 @@ def within_tolerance(statistic: str, published: float, published_text: str, valu
 
 def _active_grouping(connection: duckdb.DuckDBPyConnection) -> str | None:
     try:
-        row = connection.execute("select grouping_name from main.meta_build").fetchone()
+        rows = connection.execute("select grouping_name from main.meta_build").fetchall()
     except duckdb.Error:
         return None
-    return None if row is None else row[0]
+    return rows[0][0] if rows else None
 
 
 def _table1_published(connection: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -319,10 +319,12 @@ def _read_value(
             raise ValueError(f"cohort_total: column {column!r} is not one of {allowed}")
         sql = sql.format(column=column)
     try:
-        row = connection.execute(sql, arguments or None).fetchone()
+        # fetchall, not fetchone: no unfinished result is left on the caller's connection
+        rows = connection.execute(sql, arguments or None).fetchall()
     except (duckdb.CatalogException, duckdb.BinderException) as error:
         first_line = str(error).splitlines()[0]
         return math.nan, f"cannot read {reader.source_mart}: {first_line}"
+    row = rows[0] if rows else None
     if row is None or row[0] is None:
         return math.nan, f"no value in {reader.source_mart} for {arguments}"
     return float(row[0]), ""
