@@ -486,9 +486,19 @@ def build_parser() -> argparse.ArgumentParser:
     gsva_cmd.add_argument("gmt", help="SETS.gmt: name, description, member genes (tab-separated)")
     gsva_cmd.add_argument("--method", choices=["gsva", "ssgsea"], default="gsva",
                           help="GSVA (default) or ssGSEA")
-    gsva_cmd.add_argument("--kcdf", choices=["Gaussian", "Poisson", "none"], default="Gaussian",
-                          help="GSVA kernel CDF: Gaussian (log-scale data, default), Poisson "
-                          "(counts) or none (ranks); ignored by ssGSEA")
+    gsva_cmd.add_argument("--kcdf", choices=["Gaussian", "Poisson", "none", "auto"],
+                          default="Gaussian",
+                          help="GSVA kernel CDF: Gaussian (log-scale data, default, as GSVA "
+                          "1.42), Poisson (counts), none (plain ECDF) or auto (GSVA >= 2.0: "
+                          "none from --kcdf-none-min-samples samples on, else Gaussian, or "
+                          "Poisson for integers); ignored by ssGSEA")
+    gsva_cmd.add_argument("--kcdf-none-min-samples", type=int, default=200,
+                          help="with --kcdf auto: sample count from which the plain ECDF is "
+                          "used (GSVA's kcdfNoneMinSampleSize, default 200)")
+    gsva_cmd.add_argument("--gaussian-kernel", choices=["exact", "binned"], default="exact",
+                          help="Gaussian kernel: exact (R GSVA 1.42 bit for bit, default; cost "
+                          "genes x samples x distinct values) or binned (FFT approximation "
+                          "for thousands of samples; see docs/TRANSCRIPTOMICS.md)")
     gsva_cmd.add_argument("--min-size", type=int, default=1, help="smallest set (default 1)")
     gsva_cmd.add_argument("--max-size", type=float, default=float("inf"),
                           help="largest set (default inf)")
@@ -507,6 +517,8 @@ def build_parser() -> argparse.ArgumentParser:
             args.expr, args.gmt, args.out, method=args.method, kcdf=args.kcdf,
             min_size=args.min_size, max_size=args.max_size, mx_diff=not args.no_mx_diff,
             tau=args.tau, ssgsea_norm=not args.no_ssgsea_norm, quiet=args.quiet,
+            gaussian_kernel=args.gaussian_kernel,
+            kcdf_none_min_sample_size=args.kcdf_none_min_samples,
         )
 
     _add_quiet(gsva_cmd, handles_itself=True)
