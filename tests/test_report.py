@@ -86,6 +86,10 @@ def test_demo_report_tables_show_the_marts(demo_report, warehouse):
 
 def test_report_without_copy_number_and_metabolomics(tcga_build, tmp_path, capsys):
     warehouse = tcga_build[0]
+    # a file of an earlier report of a figure not computed now must not stay behind
+    stale = tmp_path / "r" / "figures" / "figure3b_hrd_scores.png"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an earlier report")
     code = main(["report", "--warehouse", str(warehouse), "-o", str(tmp_path / "r"),
                  "--formats", "png,svg", "-q"])
     captured = capsys.readouterr()
@@ -203,3 +207,27 @@ def test_immune_heatmap_is_group_mean_of_cohort_z_scores():
     assert list(table.columns) == ["g2", "g1"]
     assert table.loc["T cells", "g1"] == pytest.approx((2.0 - 4.0) / sd)
     assert table.loc["T cells", "g2"] == pytest.approx((6.0 - 4.0) / sd)
+
+
+def test_every_column_the_report_reads_is_a_documented_mart_column():
+    """marts.COLUMNS against _marts__models.yml: a mart rename fails here, before a build."""
+    import yaml
+
+    from calcomics.report import marts
+
+    models = yaml.safe_load((Path(__file__).resolve().parents[1] / "warehouse" / "models"
+                             / "marts" / "_marts__models.yml").read_text())["models"]
+    documented = {m["name"]: {c["name"] for c in m.get("columns", [])} for m in models}
+    shared = {"any": ["patients", "groups", "cohort_flow", "table1", "categorical", "km",
+                      "survival_tests", "mutated_genes", "cna", "cell_cycle_cna", "gsea",
+                      "da_scores"],
+              "scores": ["tmb", "hrd", "cin", "signatures", "immune", "pathways",
+                         "treatment"]}
+    missing = []
+    for (key, name), column in marts.COLUMNS.items():
+        users = ["patients", "groups", "cohort_flow"] if name == "is_main" else shared.get(
+            key, [key])
+        for mart_key in users:
+            if column not in documented[marts.MARTS[mart_key]]:
+                missing.append(f"{marts.MARTS[mart_key]}.{column} ({name})")
+    assert missing == []

@@ -177,6 +177,9 @@ def render_report(warehouse: Path, out_dir: Path, formats: Sequence[str] = FORMA
         out_dir = Path(out_dir)
         folder = out_dir / "figures"
         folder.mkdir(parents=True, exist_ok=True)
+        for spec in FIGURES:  # files of an earlier report (a figure may be gone now)
+            for fmt in FORMATS:
+                (folder / f"{spec.slug}.{fmt}").unlink(missing_ok=True)
         all_groups = marts.groups(connection)
         groups = all_groups[all_groups["is_main"].fillna(False).astype(bool)].reset_index(
             drop=True)
