@@ -138,17 +138,18 @@ def test_da_scores_recover_the_planted_pathways(warehouse, group, category, sign
         "select avg(da_score) from fct_pathway_da_scores where group_key = ? and "
         "pathway_category = ? and da_score is not null", [group, category]
     ).fetchone()[0]
-    assert sign * mean_da > 0.25
+    # a minority of each pathway's metabolites is planted (issue 14): the sign, with margin
+    assert sign * mean_da > 0.1
 
 
 def test_named_pathways_of_figure_5a(warehouse):
     da = dict(warehouse.execute(
         "select group_key || '|' || pathway_name, da_score from fct_pathway_da_scores"
     ).fetchall())
-    assert da["negative|Vitamin B1 (thiamin) metabolism"] > 0.5
-    assert da["probably_benign|Vitamin B1 (thiamin) metabolism"] < -0.5
-    assert da["high_suspicion|Tryptophan metabolism"] > 0.5
-    assert da["probably_benign|Glycerophospholipid metabolism"] > 0.5
+    assert da["negative|Vitamin B1 (thiamin) metabolism"] > 0.25
+    assert da["probably_benign|Vitamin B1 (thiamin) metabolism"] < -0.25
+    assert da["high_suspicion|Tryptophan metabolism"] > 0.25
+    assert da["probably_benign|Glycerophospholipid metabolism"] > 0.25
 
 
 def test_da_score_is_counted_from_the_differential_mart(warehouse):

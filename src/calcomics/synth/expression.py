@@ -152,8 +152,8 @@ _ER_SUBTYPE = {"LumA": 0.25, "LumB": 0.0, "Her2": -0.5, "Basal": -1.0, "Normal":
 _PROLIF_GROUP = {
     "negative": 0.0,
     "probably_benign": 0.0,
-    "low_moderate_suspicion": 0.0,
-    "high_suspicion": 0.0,
+    "low_moderate_suspicion": 0.05,
+    "high_suspicion": 0.1,
 }
 _PROLIF_SUBTYPE = {"LumA": -0.45, "LumB": 0.45, "Her2": 0.35, "Basal": 0.6, "Normal": -0.5}
 _IMMUNE_GROUP = {
@@ -180,7 +180,7 @@ _CDK46_GROUP_SHIFT = {
     "negative": 0.15,
     "probably_benign": 0.17,
     "low_moderate_suspicion": 0.15,
-    "high_suspicion": 0.25,
+    "high_suspicion": 0.2,
 }
 # log2 units per unit of the (column-unscaled) Parker centroid.
 PAM50_CENTROID_SCALE = 2.4
