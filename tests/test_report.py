@@ -159,6 +159,7 @@ def test_claims_page_escapes_and_marks_differences():
         "note": ["", ""],
     })
     table = html.claims_table(claims)
+    assert table.startswith("<p>2 claims: 1 outside tolerance, 1 within tolerance</p>")
     assert "LN status &lt;differs&gt; &amp; more" in table
     rows = table.split("<tr")[2:]
     assert rows[0].startswith(' class="differs"') and not rows[1].startswith(' class=')

@@ -26,6 +26,12 @@ LAYOUT_SEED = 0
 HUBS_PER_COMMUNITY = 2
 
 
+def _category_palette(connection: duckdb.DuckDBPyConnection) -> dict[str, tuple[float, ...]]:
+    """One colour per pathway category, the same in Figures 5A and 5B."""
+    return level_palette([*marts.metabolite_pathway_categories(connection), "other",
+                          "unannotated"])
+
+
 def figure5_da_scores(connection: duckdb.DuckDBPyConnection, groups: pd.DataFrame) -> Figure:
     """Figure 5A: DA scores ((up - down) / tested) of the metabolic pathways with the largest
     |DA| of each group vs the rest of the main groups."""
@@ -33,8 +39,8 @@ def figure5_da_scores(connection: duckdb.DuckDBPyConnection, groups: pd.DataFram
     if scores.empty:
         raise EmptyMartError("fct_pathway_da_scores", "pathway_da_scores")
     present = groups[groups["group_key"].isin(scores["group_key"])]
-    categories = sorted(scores["pathway_category"].fillna("other").unique())
-    palette = level_palette(categories)
+    palette = _category_palette(connection)
+    categories = [c for c in palette if c in set(scores["pathway_category"].fillna("other"))]
     figure = new_figure(4.6 * len(present), 1.4 + 0.28 * DA_PATHWAYS_PER_GROUP)
     axes = figure.subplots(1, len(present), squeeze=False)[0]
     for ax, key, label in zip(axes, present["group_key"], present["group_label"],
@@ -87,8 +93,9 @@ def figure5_network(connection: duckdb.DuckDBPyConnection, groups: pd.DataFrame)
     if nodes.empty:
         raise EmptyMartError("fct_metabolite_network_nodes", "metabolite_network")
     positions = network_layout(nodes, edges)
-    categories = sorted(nodes["pathway_category"].fillna("unannotated").unique())
-    palette = level_palette(categories)
+    palette = _category_palette(connection)
+    categories = [c for c in palette
+                  if c in set(nodes["pathway_category"].fillna("unannotated"))]
     figure = new_figure(8, 7)
     ax = figure.add_subplot()
     segments = [(positions[s], positions[t]) for s, t in

@@ -170,11 +170,15 @@ def coverage_table(coverage: pd.DataFrame) -> str:
 
 
 def claims_table(claims: pd.DataFrame) -> str:
-    """The paper-vs-warehouse claims (compare_with_paper), rows outside tolerance marked."""
+    """The paper-vs-warehouse claims (compare_with_paper) after a one-line count per status,
+    rows outside tolerance marked."""
+    counts = claims["status"].value_counts() if "status" in claims else pd.Series(dtype=int)
+    summary = (f"<p>{len(claims)} claims: "
+               + escape(", ".join(f"{n} {status}" for status, n in counts.items())) + "</p>")
     shown = claims.drop(columns=["claim_id"], errors="ignore")
     classes = ["differs" if s == "outside tolerance" else "" for s in claims.get(
         "status", pd.Series([""] * len(claims)))]
-    return data_table(shown, "claims", classes)
+    return summary + data_table(shown, "claims", classes)
 
 
 def page(title: str, meta_lines: Iterable[str], sections: Sequence[tuple[str, str, str]]) -> str:

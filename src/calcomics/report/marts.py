@@ -31,6 +31,7 @@ __all__ = [
     "immune_scores",
     "km_curves",
     "metabolite_network",
+    "metabolite_pathway_categories",
     "missing_marts",
     "mutated_gene_frequencies",
     "pathway_da_scores",
@@ -466,3 +467,13 @@ def metabolite_network(connection: duckdb.DuckDBPyConnection,
     edges = _df(connection, f"select {_sel('network_edges', ['source', 'target', 'rho'])} "
                             f"from {_t('network_edges')} order by source, target")
     return nodes, edges
+
+
+def metabolite_pathway_categories(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every pathway category of the DA scores and the network nodes, sorted (one colour
+    per category across Figure 5)."""
+    rows = connection.execute(
+        f"select {_c('da_scores', 'pathway_category')} from {_t('da_scores')} union "
+        f"select {_c('network_nodes', 'pathway_category')} from {_t('network_nodes')}"
+    ).fetchall()
+    return sorted({row[0] for row in rows if row[0] is not None})
