@@ -58,7 +58,7 @@ def main() -> int:
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args()
     sets = hallmark_gene_sets()
-    header = ["samples", "genes", "mode", "CPU s", "x exact", "max |d score|",
+    header = ["demo patients", "genes", "mode", "CPU s", "x exact", "max |d score|",
               "p99 |d score|", "median rho"]
     rows = []
     for n in args.sizes:

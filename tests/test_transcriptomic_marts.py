@@ -123,8 +123,10 @@ def test_treatment_scores_equal_the_library_on_the_same_matrix(warehouse, defaul
     expected = set_index(log_expr, genes("set_informative"), genes("set_reference"))
     mart = warehouse.execute(
         "select sample_id, set_index, set_index_genes_used, cdk46_genes_used, "
-        "endocrine_genes_used from fct_treatment_scores"
+        "endocrine_genes_used, cdk46_method from fct_treatment_scores"
     ).df().set_index("sample_id")
+    # 312 samples <= gsva_exact_max_samples: the default size_dependent mode is R-exact
+    assert set(mart["cdk46_method"]) == {"gsva (Gaussian kcdf, GSVA 1.42)"}
     assert np.abs(mart["set_index"] - expected.reindex(mart.index)).max() < 1e-12
     # 19 informative entries + 10 reference genes, all present; SAMD2 of the CDK4/6 panel is
     # not a GRCh38 protein-coding gene, so 12 of 13.

@@ -6,21 +6,24 @@ with scores as (
 ),
 
 scores_by_sample as (
+    -- one row per sample and score (tested unique upstream): max() picks that row's value
     select
         sample_id,
-        any_value(score) filter (where score_name = 'set_index') as set_index,
-        cast(any_value(genes_used) filter (where score_name = 'set_index') as integer)
+        max(case when score_name = 'set_index' then score end) as set_index,
+        cast(max(case when score_name = 'set_index' then genes_used end) as integer)
             as set_index_genes_used,
-        any_value(score) filter (where score_name = 'cdk46_sensitivity_score')
+        max(case when score_name = 'cdk46_sensitivity_score' then score end)
             as cdk46_sensitivity_score,
         cast(
-            any_value(genes_used) filter (where score_name = 'cdk46_sensitivity_score')
+            max(case when score_name = 'cdk46_sensitivity_score' then genes_used end)
             as integer
         ) as cdk46_genes_used,
-        any_value(score) filter (where score_name = 'endocrine_sensitivity_score')
+        max(case when score_name = 'cdk46_sensitivity_score' then method end)
+            as cdk46_method,
+        max(case when score_name = 'endocrine_sensitivity_score' then score end)
             as endocrine_sensitivity_score,
         cast(
-            any_value(genes_used) filter (where score_name = 'endocrine_sensitivity_score')
+            max(case when score_name = 'endocrine_sensitivity_score' then genes_used end)
             as integer
         ) as endocrine_genes_used,
         '{{ var("expression_scale") }}' as expression_scale
@@ -43,6 +46,7 @@ final as (
         scores_by_sample.set_index_genes_used,
         scores_by_sample.cdk46_sensitivity_score,
         scores_by_sample.cdk46_genes_used,
+        scores_by_sample.cdk46_method,
         scores_by_sample.endocrine_sensitivity_score,
         scores_by_sample.endocrine_genes_used,
         scores_by_sample.expression_scale
