@@ -11,9 +11,7 @@
 {%- set all_vars = {} -%}
 {%- set project_dir = (invocation_args_dict.get('project_dir') or '.') | replace("'", "''") -%}
 {%- if execute -%}
-    {%- set project_file = run_query(
-        "select content from read_text('" ~ project_dir ~ "/dbt_project.yml')"
-    ) -%}
+    {%- set project_file = run_query(whole_file_text(project_dir ~ '/dbt_project.yml')) -%}
     {%- set project_vars = fromyaml(project_file.columns[0].values()[0]).get('vars') or {} -%}
     {%- set cli_vars = invocation_args_dict.get('vars') or {} -%}
     {%- for name in (project_vars.keys() | list) + (cli_vars.keys() | list) -%}
@@ -23,18 +21,26 @@
 {%- set dbt_vars_json = tojson(all_vars, sort_keys=true) | replace("'", "''") -%}
 {%- set started_at = run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') %}
 
-with raw_files as (
+with folder_files as (
+    {{ folder_file_digests(raw_dir) }}
+),
+
+raw_files as (
     select
-        parse_filename(filename) as file_name,
-        size as size_bytes,
-        sha256(content) as sha256
-    from read_blob('{{ raw_dir }}/*')
-    where parse_filename(filename) != '{{ demo_marker }}'
+        file_name,
+        size_bytes,
+        sha256
+    from folder_files
+    where file_name != '{{ demo_marker }}'
+),
+
+marker_file_text as (
+    {{ whole_file_text(raw_dir ~ '/' ~ demo_marker) }}
 ),
 
 marker as (
-    select cast(decode(content) as json) as marker_json
-    from read_blob('{{ raw_dir }}/{{ demo_marker }}')
+    select cast(content as json) as marker_json
+    from marker_file_text
 ),
 
 marker_files as (
@@ -42,7 +48,7 @@ marker_files as (
         marker_file.key as file_name,
         json_extract_string(marker_file.value, '$') as sha256
     from marker
-    cross join json_each(marker.marker_json -> '$.files') as marker_file
+    {{ join_json_object_entries("marker.marker_json -> '$.files'", 'marker_file') }}
 ),
 
 marker_check as (
@@ -87,17 +93,21 @@ raw_file_list as (
     from raw_files
 ),
 
+pyproject_text as (
+    {{ whole_file_text(project_dir ~ '/pyproject.toml') }}
+),
+
 pyproject as (
     select
         nullif(
             regexp_extract(content, '(?m)^version\s*=\s*"([^"]+)"', 1), ''
         ) as calcomics_version
-    from read_text('{{ project_dir }}/pyproject.toml')
+    from pyproject_text
 ),
 
 engine as (
-    select library_version as duckdb_version
-    from pragma_version()
+    select engine_version as duckdb_version
+    from ({{ engine_version() }}) as engine_versions
 ),
 
 final as (

@@ -7,8 +7,9 @@ with source as (
 lines as (
     select
         regexp_extract(source.filename, '([^/\\]+)$', 1) as file_name,
-        unnest(string_split(source.content, chr(10))) as gmt_line,
-        generate_subscripts(string_split(source.content, chr(10)), 1) as line_number
+        {{ list_elements_with_position(
+            'string_split(source.content, chr(10))', 'gmt_line', 'line_number'
+        ) }}
     from source
 ),
 
@@ -27,8 +28,7 @@ members as (
         line_number,
         trim(gmt_fields[1]) as gene_set,
         trim(gmt_fields[2]) as gene_set_description,
-        unnest(gmt_fields[3:]) as gene_symbol,
-        generate_subscripts(gmt_fields[3:], 1) as member_order
+        {{ list_elements_with_position('gmt_fields[3:]', 'gene_symbol', 'member_order') }}
     from fields
 ),
 
