@@ -82,6 +82,16 @@ def test_demo_report_tables_show_the_marts(demo_report, warehouse):
         "select analysis from rpt_analysis_coverage").fetchall()]
     for analysis in analyses:
         assert f"<td>{analysis}</td>" in coverage
+    # the paper-vs-warehouse table is also written as data, equal to compare_with_paper
+    from calcomics.paper_claims import compare_with_paper
+
+    written = pd.read_csv(demo_report[0].html.parent / "paper_vs_warehouse.tsv", sep="\t",
+                          keep_default_na=False, na_values=[""])
+    expected = compare_with_paper(warehouse)
+    assert list(written["claim_id"]) == list(expected["claim_id"])
+    assert list(written["status"]) == list(expected["status"])
+    assert np.allclose(written["warehouse"].astype(float), expected["warehouse"].astype(float),
+                       rtol=1e-5, equal_nan=True)
 
 
 def test_report_without_copy_number_and_metabolomics(tcga_build, tmp_path, capsys):

@@ -155,6 +155,10 @@ def _meta_lines(warehouse: Path, record: dict[str, object], groups: pd.DataFrame
     ]
 
 
+#: The paper-vs-warehouse table, tab-separated, beside index.html.
+PAPER_VS_WAREHOUSE_FILE = "paper_vs_warehouse.tsv"
+
+
 def render_report(warehouse: Path, out_dir: Path, formats: Sequence[str] = FORMATS,
                   log: Callable[[str], None] | None = None,
                   claims: pd.DataFrame | None = None) -> ReportResult:
@@ -206,6 +210,11 @@ def render_report(warehouse: Path, out_dir: Path, formats: Sequence[str] = FORMA
                  "not_computed": i.not_computed} for i in items]
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
                                           encoding="utf-8")
+    # the paper-vs-warehouse table as data too (spreadsheets, diffs between builds)
+    claims_file = out_dir / PAPER_VS_WAREHOUSE_FILE
+    claims_file.unlink(missing_ok=True)
+    if isinstance(paper, pd.DataFrame):
+        paper.to_csv(claims_file, sep="\t", index=False, float_format="%.6g")
     seconds = time.perf_counter() - started
     say(f"[{seconds:6.1f} s] report written: {index}")
     return ReportResult(index, items, seconds)
