@@ -98,3 +98,14 @@ def test_gsea_progress_counts_permutations_of_tested_groups(expression, gene_set
     assert calls[0] == (0, 80) and calls[-1] == (80, 80)
     assert all(b[0] >= a[0] for a, b in zip(calls, calls[1:], strict=False))
     assert set(result["group_key"]) == {"a", "b", "c"}
+
+
+def test_synth_reports_layers_then_files_and_writes_the_same_cohort(tmp_path):
+    from calcomics.warehouse.build import write_demo_cohort
+
+    calls: list[tuple[int, int]] = []
+    write_demo_cohort(tmp_path / "a", 30, 4, progress=lambda d, t: calls.append((d, t)))
+    write_demo_cohort(tmp_path / "b", 30, 4)
+    assert calls == [(done, 12) for done in range(1, 13)]
+    for path in sorted((tmp_path / "a").iterdir()):
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name

@@ -55,13 +55,17 @@ def _os_error_message(error: OSError, *, reading: Path | None = None,
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
+    from calcomics.progress import ProgressBar
     from calcomics.warehouse.build import write_demo_cohort
     from calcomics.warehouse.raw_layout import DEMO_MARKER
 
     started = time.perf_counter()
+    bar = ProgressBar("calcomics synth", "steps", enabled=not args.quiet)
     try:
-        paths = write_demo_cohort(Path(args.out), args.patients, args.seed, _file_modes(args))
+        paths = write_demo_cohort(Path(args.out), args.patients, args.seed, _file_modes(args),
+                                  progress=bar)
     except OSError as error:
+        bar.close()
         print(_os_error_message(error, writing=Path(args.out)), file=sys.stderr)
         return 4
     print(

@@ -6,6 +6,7 @@ so adding a column to one file never changes the numbers in another.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,19 +37,39 @@ class Cohort:
     metabolite_annotation: pd.DataFrame
 
 
-def generate_cohort(n_patients: int = 316, seed: int = 0) -> Cohort:
-    """Generate the demo cohort; deterministic for a given ``(n_patients, seed)``."""
+#: Progress steps of :func:`generate_cohort` (layers) and :func:`write_cohort` (files).
+GENERATION_STEPS = 5
+WRITING_STEPS = len(RAW_FILES)
+
+
+def generate_cohort(n_patients: int = 316, seed: int = 0,
+                    progress: Callable[[int, int], None] | None = None) -> Cohort:
+    """Generate the demo cohort; deterministic for a given ``(n_patients, seed)``.
+
+    ``progress(done, GENERATION_STEPS)`` is called as each layer is drawn (every layer has
+    its own random stream, so reporting changes nothing).
+    """
     if n_patients < 1:
         raise ValueError(f"--patients must be a positive number, got {n_patients}")
+    report = progress or (lambda done, total: None)
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
     patients = simulate_clinical(n_patients, streams[0])
+    report(1, GENERATION_STEPS)
     lipidomics, polar, annotation = simulate_metabolomics(patients, streams[4])
+    report(2, GENERATION_STEPS)
+    clinical = clinical_raw_frame(patients)
+    mutations = simulate_mutations(patients, streams[1])
+    report(3, GENERATION_STEPS)
+    segments = simulate_segments(patients, streams[2])
+    report(4, GENERATION_STEPS)
+    expression = simulate_expression(patients, streams[3])
+    report(5, GENERATION_STEPS)
     return Cohort(
         patients=patients,
-        clinical=clinical_raw_frame(patients),
-        mutations=simulate_mutations(patients, streams[1]),
-        segments=simulate_segments(patients, streams[2]),
-        expression=simulate_expression(patients, streams[3]),
+        clinical=clinical,
+        mutations=mutations,
+        segments=segments,
+        expression=expression,
         lipidomics=lipidomics,
         polar_metabolomics=polar,
         metabolite_annotation=annotation,
@@ -81,17 +102,24 @@ def _matrix_frame(matrix: pd.DataFrame, first_column: str, decimals: int) -> pd.
     return out.reset_index()
 
 
-def write_cohort(cohort: Cohort, out_dir: Path) -> dict[str, Path]:
-    """Write the raw files into ``out_dir``; returns the written paths by table name."""
+def write_cohort(cohort: Cohort, out_dir: Path,
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
+    """Write the raw files into ``out_dir``; returns the written paths by table name.
+
+    ``progress(done, WRITING_STEPS)`` is called after each file."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    report = progress or (lambda done, total: None)
     paths = {name: out_dir / file for name, file in RAW_FILES.items()}
-    _write_delimited(cohort.clinical, paths["clinical"], ",")
-    _write_delimited(cohort.mutations, paths["mutations"], "\t")
-    _write_delimited(cohort.segments, paths["segments"], "\t")
-    _write_delimited(_matrix_frame(cohort.expression, "gene_symbol", 3), paths["expression"], "\t")
-    _write_delimited(_matrix_frame(cohort.lipidomics, "feature_id", 2), paths["lipidomics"], "\t")
-    _write_delimited(
-        _matrix_frame(cohort.polar_metabolomics, "feature_id", 2), paths["polar_metabolomics"], "\t"
-    )
-    _write_delimited(cohort.metabolite_annotation, paths["metabolite_annotation"], "\t")
+    frames = {
+        "clinical": (cohort.clinical, ","),
+        "mutations": (cohort.mutations, "\t"),
+        "segments": (cohort.segments, "\t"),
+        "expression": (_matrix_frame(cohort.expression, "gene_symbol", 3), "\t"),
+        "lipidomics": (_matrix_frame(cohort.lipidomics, "feature_id", 2), "\t"),
+        "polar_metabolomics": (_matrix_frame(cohort.polar_metabolomics, "feature_id", 2), "\t"),
+        "metabolite_annotation": (cohort.metabolite_annotation, "\t"),
+    }
+    for done, (name, (frame, delimiter)) in enumerate(frames.items(), start=1):
+        _write_delimited(frame, paths[name], delimiter)
+        report(done, WRITING_STEPS)
     return paths

@@ -44,7 +44,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -245,7 +245,8 @@ def write_demo_marker(
 
 
 def write_demo_cohort(
-    raw_dir: Path, patients: int, seed: int, modes: FileModes | None = None
+    raw_dir: Path, patients: int, seed: int, modes: FileModes | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Path]:
     """Generate the demo cohort into ``raw_dir`` and record its provenance there.
 
@@ -253,15 +254,25 @@ def write_demo_cohort(
     interrupted write leaves a folder that does not count as synthetic). Files and a created
     ``raw_dir`` get ``modes`` (default :func:`~calcomics.warehouse.file_modes.file_modes`:
     owner-only unless ``CALCOMICS_GROUP_READABLE``), also when they replace older files.
+    ``progress(done, total)`` counts the layers drawn, then the files written.
     """
-    from calcomics.synth.cohort import generate_cohort, write_cohort
+    from calcomics.synth.cohort import (
+        GENERATION_STEPS,
+        WRITING_STEPS,
+        generate_cohort,
+        write_cohort,
+    )
 
     modes = modes or file_modes()
     raw_dir = Path(raw_dir)
     created = not raw_dir.exists()
     (raw_dir / DEMO_MARKER).unlink(missing_ok=True)
     with creation_umask(modes):
-        paths = write_cohort(generate_cohort(patients, seed), raw_dir)
+        total = GENERATION_STEPS + WRITING_STEPS
+        report = progress or (lambda done, total: None)
+        cohort = generate_cohort(patients, seed, lambda done, _: report(done, total))
+        paths = write_cohort(cohort, raw_dir,
+                             lambda done, _: report(GENERATION_STEPS + done, total))
         restrict(paths.values(), modes)
         marker = write_demo_marker(raw_dir, paths.values(), patients, seed)
     restrict([marker, raw_dir] if created else [marker], modes)
