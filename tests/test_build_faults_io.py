@@ -113,7 +113,8 @@ def base_warehouse(small_raw_dir, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("base_warehouse")
     result = build_warehouse(PROJECT_DIR, small_raw_dir, root / "w.duckdb", quiet=True,
                              select="meta_build", target_path=root / "target")
-    assert result.counts == {"model_success": 1, "test_pass": 4}
+    # operation_success: the on-run-start step that reads the raw files in once
+    assert result.counts == {"operation_success": 1, "model_success": 1, "test_pass": 4}
     return root / "w.duckdb"
 
 
@@ -256,13 +257,14 @@ def test_sigkill_before_during_and_after_dbt_never_publishes_a_partial_warehouse
 
 # --- 3. disk full --------------------------------------------------------------------------
 
-# Inside a private mount namespace: a 4 MiB tmpfs holding the previous warehouse and a filler
-# leaving 8 KiB free; `calcomics build` (exit code, stderr), what is left, then a build once
+# Inside a private mount namespace: a tmpfs with room for the previous warehouse (which holds
+# the ingested raw tables) and a rebuild next to it (the new file, its WAL, the checkpoint),
+# holding it and a filler leaving 8 KiB free; `calcomics build` (exit code, stderr), what is left, then a build once
 # the filler is gone. The tmpfs disappears with the namespace, so results are copied out.
 _DISK_FULL_SCRIPT = """
 set -u
-out=$1 tiny=$2 raw=$3 python=$4 calcomics=$5 project=$6
-mount -t tmpfs -o size=4m tmpfs "$tiny" 2> "$out/mount.err" || exit 97
+out=$1 tiny=$2 raw=$3 python=$4 calcomics=$5 project=$6 size_mib=$7
+mount -t tmpfs -o size="${size_mib}m" tmpfs "$tiny" 2> "$out/mount.err" || exit 97
 cp "$out/previous.duckdb" "$tiny/w.duckdb"
 dd if=/dev/zero of="$tiny/filler" bs=64k 2> /dev/null
 truncate -s -8K "$tiny/filler"
@@ -292,7 +294,8 @@ def test_disk_full_exit_4_names_the_path_and_keeps_the_previous_warehouse(
     shutil.copyfile(base_warehouse, tmp_path / "previous.duckdb")
     run = subprocess.run(
         [*namespace, "sh", "-c", _DISK_FULL_SCRIPT, "sh", str(tmp_path), str(tiny),
-         str(small_raw_dir), sys.executable, CALCOMICS, str(PROJECT_DIR)],
+         str(small_raw_dir), sys.executable, CALCOMICS, str(PROJECT_DIR),
+         str(4 * (base_warehouse.stat().st_size // 2**20) + 16)],
         env={**os.environ, "SELECTED_BUILD": _SELECTED_BUILD}, cwd=PROJECT_DIR,
         capture_output=True, text=True, check=False, timeout=900,
     )
