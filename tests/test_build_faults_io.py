@@ -260,7 +260,8 @@ def test_sigkill_before_during_and_after_dbt_never_publishes_a_partial_warehouse
 # Inside a private mount namespace: a tmpfs with room for the previous warehouse (which holds
 # the ingested raw tables) and a rebuild next to it (the new file, its WAL, the checkpoint),
 # holding it and a filler leaving 8 KiB free; `calcomics build` (exit code, stderr), what is
-# left, then a build once the filler is gone. The tmpfs disappears with the namespace, so results are copied out.
+# left, then a build once the filler is gone. The tmpfs disappears with the namespace, so
+# results are copied out.
 _DISK_FULL_SCRIPT = """
 set -u
 out=$1 tiny=$2 raw=$3 python=$4 calcomics=$5 project=$6 size_mib=$7
