@@ -250,3 +250,12 @@ def test_quiet_silences_progress_and_summaries_but_not_warnings(tmp_path, capsys
     loud = capsys.readouterr()
     assert "calcomics gsva: scoring [" in loud.err and "100 %" in loud.err
     assert loud.out.startswith("calcomics gsva (gsva, kcdf Gaussian): ")
+
+
+def test_every_command_that_writes_files_takes_o():
+    commands = next(a for a in build_parser()._actions
+                    if isinstance(a, argparse._SubParsersAction)).choices
+    writers = {"synth", "import", "report", "gsva", "hrd", "network"}
+    without = sorted(name for name in writers
+                     if not any("-o" in a.option_strings for a in commands[name]._actions))
+    assert without == []

@@ -284,7 +284,8 @@ def _add_import_parser(sub) -> None:
     )
     imp.add_argument("format", choices=sorted(IMPORTERS), help="input format")
     imp.add_argument("inputs", nargs="+", metavar="INPUT", help="input file(s) or folder")
-    imp.add_argument("--out", required=True, metavar="RAW_DIR", help="raw folder to write into")
+    imp.add_argument("-o", "--out", required=True, metavar="RAW_DIR",
+                     help="raw folder to write into")
     imp.add_argument("--force", action="store_true", help="replace raw files that exist")
     imp.add_argument("--ids", choices=["patient", "sample"], default="patient",
                      help="patient (default): TCGA barcodes shortened to patients, only "
@@ -382,7 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     synth = sub.add_parser("synth", help="write a realistic demo cohort of raw files")
-    synth.add_argument("--out", required=True, help="folder to write the raw files into")
+    synth.add_argument("-o", "--out", required=True, help="folder to write the raw files into")
     synth.add_argument("--patients", type=int, default=316, help="cohort size (default 316)")
     synth.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     _add_group_readable(synth)
