@@ -82,3 +82,20 @@ select library_version as engine_version from pragma_version()
 {% macro spark__engine_version() -%}
 select version() as engine_version
 {%- endmacro %}
+
+{#- A sum added in a fixed order, so floating-point results are the same on every run
+    (DuckDB's parallel sum adds in thread order: last bits differ between builds). -#}
+{% macro ordered_sum(expression, order_by) -%}
+    {{ return(adapter.dispatch('ordered_sum', 'calcomics')(expression, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_sum(expression, order_by) -%}
+sum({{ expression }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro spark__ordered_sum(expression, order_by) -%}
+aggregate(
+    transform(array_sort(collect_list(struct({{ order_by }} as k, {{ expression }} as v))), e -> e.v),
+    cast(0 as double), (total, x) -> total + x
+)
+{%- endmacro %}

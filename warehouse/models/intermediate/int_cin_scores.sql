@@ -16,10 +16,17 @@ scored as (
     select
         gene_copy_number.sample_id,
         count(*) as n_genes,
+        -- added in gene order: the same bits on every build (a parallel sum is not)
         {% if var('cin_value_type') == 'thresholded' %}
-            sum(gene_copy_number.copy_number_call * gene_copy_number.copy_number_call)
+            {{ ordered_sum(
+                'gene_copy_number.copy_number_call * gene_copy_number.copy_number_call',
+                'gene_copy_number.gene_symbol'
+            ) }}
         {% else %}
-            sum(gene_copy_number.copy_number_value * gene_copy_number.copy_number_value)
+            {{ ordered_sum(
+                'gene_copy_number.copy_number_value * gene_copy_number.copy_number_value',
+                'gene_copy_number.gene_symbol'
+            ) }}
         {% endif %} as cin_score
     from gene_copy_number
     {% if var('cin_gene_list') %}
