@@ -255,7 +255,9 @@ def test_demo_planted_features_are_recovered(demo_differential, program, group, 
     sub = demo_differential[(demo_differential["group_key"] == group)
                             & demo_differential["planted"]
                             & (demo_differential["program"] == program)]
-    assert len(sub) > 30
+    # a minority of each pathway's features carries the effect (issue 14): 19 vitamin,
+    # 54 amino-acid, 231 lipid features on the default demo
+    assert len(sub) >= 10
     found = (sub["fdr"] < 0.05) & (np.sign(sub["log2_fold_change"]) == sign)
     assert found.mean() >= 0.95  # measured: 100 % for every program and group
     assert (sub["log2_fold_change"] * sign).median() > 1.0  # the DA score's |log2FC| > 1
