@@ -297,7 +297,9 @@ def test_header_only_segments_build_an_empty_mart(
             "where table_name = 'fct_hrd_scores' order by ordinal_position"
         ).fetchall()
     assert columns == [
-        ("sample_id", "VARCHAR"), ("hrd_loh", "INTEGER"), ("tai", "INTEGER"),
+        ("sample_id", "VARCHAR"), ("group_key", "VARCHAR"), ("group_label", "VARCHAR"),
+        ("group_order", "INTEGER"), ("is_main_analysis_group", "BOOLEAN"),
+        ("hrd_loh", "INTEGER"), ("tai", "INTEGER"),
         ("lst", "INTEGER"), ("hrd_sum", "INTEGER"), ("hrd_status", "VARCHAR"),
         ("genome_reference", "VARCHAR"),
         ("method_version", "VARCHAR"),
