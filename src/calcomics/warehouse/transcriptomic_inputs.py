@@ -6,10 +6,12 @@ per gene-list member), call these helpers, run an algorithm and write a long tab
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from calcomics.warehouse.dbt_io import MatrixShapeError, long_to_matrix
 
@@ -79,6 +81,150 @@ def wide_expression_matrix(wide: pd.DataFrame) -> pd.DataFrame:
             f"'{matrix.columns[column]}'"
         )
     return matrix
+
+#: Arrow record batch budget of :func:`read_expression_matrix` (bytes of values per batch).
+READ_BATCH_BYTES = 64 << 20
+#: Storage orders of :func:`read_expression_matrix`.
+MATRIX_LAYOUTS = ("genes", "samples")
+
+
+def _quoted(name: str) -> str:
+    """A SQL identifier, double-quoted."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _literal(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _fetch_columns(relation: Any, columns: str) -> pa.Table:
+    """Columns of a DuckDB relation as one Arrow table (small projections only)."""
+    arrow = relation.project(columns).arrow()
+    return arrow.read_all() if isinstance(arrow, pa.RecordBatchReader) else arrow
+
+
+def _gene_positions(relation: Any) -> pd.Index:
+    """Gene symbols in matrix row order (gene_order, ties in table order); a repeated
+    symbol is the error :func:`wide_expression_matrix` raises."""
+    ids = _fetch_columns(relation, "gene_order, gene_symbol")
+    order = ids.column("gene_order").to_numpy(zero_copy_only=False)
+    symbols = np.asarray(ids.column("gene_symbol").to_pylist(), dtype=object)
+    genes = pd.Series(symbols[np.argsort(order, kind="stable")], dtype=object)
+    repeated = genes[genes.duplicated()]
+    if len(repeated):
+        gene = repeated.iloc[0]
+        raise MatrixShapeError(
+            f"expression: gene_symbol '{gene}' appears {int((genes == gene).sum())} times "
+            "(one row per gene expected)"
+        )
+    return pd.Index(np.asarray(genes, dtype=object), name="gene_symbol")
+
+
+def _first_missing(values: np.ndarray, genes: pd.Index, samples: list[str]) -> str:
+    """The first missing cell in gene order then sample order (the error path only)."""
+    if values.flags.f_contiguous and not values.flags.c_contiguous:
+        rows = np.flatnonzero(np.isnan(values.T).any(axis=0))
+    else:
+        rows = np.flatnonzero(np.isnan(values).any(axis=1))
+    row = int(rows[0])
+    column = int(np.flatnonzero(np.isnan(values[row]))[0])
+    return (f"expression: value missing for gene_symbol '{genes[row]}', sample_id "
+            f"'{samples[column]}'")
+
+
+def read_expression_matrix(
+    relation: Any,
+    samples: Iterable[str] | None = None,
+    genes: Iterable[str] | None = None,
+    layout: str = "genes",
+    batch_bytes: int = READ_BATCH_BYTES,
+) -> pd.DataFrame:
+    """``int_gene_expression_matrix`` (a DuckDB relation) to the genes x samples matrix of
+    :func:`wide_expression_matrix`, filled in place: one float64 array, no intermediate
+    copies of the whole matrix.
+
+    The same matrix, checks and errors as :func:`wide_expression_matrix` on the relation's
+    rows: genes in file order (gene_order), samples sorted, a gene listed twice or a missing
+    value (null / NaN) is an error naming it. Two scans: (gene_order, gene_symbol) first,
+    then Arrow record batches of about ``batch_bytes`` of values, each scattered to its genes'
+    rows and freed (no ORDER BY: DuckDB would hold a sorted copy of the table).
+
+    Parameters
+    ----------
+    relation
+        The relation (``dbt.ref("int_gene_expression_matrix")``): gene_order, gene_symbol and
+        one column per sample.
+    samples
+        Keep only these sample columns (those present; selected in SQL); None = all.
+    genes
+        Keep only these gene rows (those present; filtered in SQL); None = all.
+    layout
+        ``"genes"``: the values are one C-ordered genes x samples array (what GSVA's kernel
+        reads); ``"samples"``: one C-ordered samples x genes array, seen as its transpose
+        (what ssGSEA and GSEA's permutations read: ``to_numpy().T`` is then no copy).
+    batch_bytes
+        Values per record batch, in bytes (at least one row per batch).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index gene_symbol, columns sample_id, backed by the filled array (no copy).
+    """
+    if layout not in MATRIX_LAYOUTS:
+        raise ValueError(f"layout {layout!r}: expected one of {', '.join(MATRIX_LAYOUTS)}")
+    columns = [str(c) for c in relation.columns]
+    absent = [c for c in WIDE_ID_COLUMNS if c not in columns]
+    if absent:
+        raise MatrixShapeError(f"expression: column(s) {absent} missing (gene_order, "
+                               "gene_symbol and one column per sample expected)")
+    names = sorted(c for c in columns if c not in WIDE_ID_COLUMNS)
+    if samples is not None:
+        wanted = {str(s) for s in samples}
+        names = [c for c in names if c in wanted]
+    if genes is not None:
+        listed = sorted({str(g) for g in genes})
+        condition = (f"gene_symbol in ({', '.join(map(_literal, listed))})" if listed
+                     else "false")
+        relation = relation.filter(condition)
+    index = _gene_positions(relation)
+    n_genes, n_samples = len(index), len(names)
+    storage = np.empty((n_genes, n_samples) if layout == "genes" else (n_samples, n_genes))
+    values = storage if layout == "genes" else storage.T
+    missing = False
+    if n_samples and n_genes:
+        rows_per_batch = max(1, int(batch_bytes) // (8 * n_samples))
+        stream = relation.project(
+            ", ".join(["gene_symbol", *map(_quoted, names)])
+        ).to_arrow_reader(rows_per_batch)
+        seen = 0
+        for batch in stream:
+            symbols = pd.Index(np.asarray(batch.column(0).to_pylist(), dtype=object))
+            rows = index.get_indexer(symbols)
+            if (rows < 0).any():
+                raise MatrixShapeError(
+                    f"expression: gene_symbol '{symbols[int(np.argmax(rows < 0))]}' changed "
+                    "between two reads of the relation")
+            for j in range(n_samples):
+                column = np.asarray(batch.column(j + 1).to_numpy(zero_copy_only=False),
+                                    dtype=np.float64)
+                values[rows, j] = column
+                missing = missing or bool(np.isnan(column).any())
+            seen += len(rows)
+            del batch
+        if seen != n_genes:
+            raise MatrixShapeError(
+                f"expression: {seen} rows read for {n_genes} genes (relation changed?)")
+    frame = pd.DataFrame(
+        values,
+        index=index,
+        columns=pd.Index(np.asarray(names, dtype=object), name="sample_id"),
+        copy=False,
+    )
+    if missing:
+        raise MatrixShapeError(_first_missing(values, index, names))
+    return frame
+
 
 def gene_sets_by_collection(members: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
     """Resolved gene-list members to ``{collection: {gene_set: [symbol_used, ...]}}``.
