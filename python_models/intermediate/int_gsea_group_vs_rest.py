@@ -6,7 +6,7 @@ from calcomics.progress import ProgressBar
 from calcomics.warehouse.dbt_io import group_design, relation_to_pandas
 from calcomics.warehouse.transcriptomic_inputs import (
     gene_sets_by_collection,
-    wide_expression_matrix,
+    read_expression_matrix,
 )
 
 
@@ -16,7 +16,6 @@ def model(dbt, session):
     from calcomics.methods.transcriptomics.gsea import gsea_group_vs_rest
 
     collection = dbt.config.get("gsea_collection")
-    expression = wide_expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_matrix")))
     members = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter(f"collection = '{collection}'")
     )
@@ -24,7 +23,10 @@ def model(dbt, session):
         dbt.ref("int_patient_spine").filter("is_main_analysis_group and has_rnaseq")
         .project("patient_id, group_key")
     ).set_index("patient_id")["group_key"]
-    expression = expression.loc[:, expression.columns.isin(groups.index)]
+    # only the main-group samples are read (columns selected in SQL), samples-major: the
+    # permutations' matrix products read samples x genes without a copy
+    expression = read_expression_matrix(dbt.ref("int_gene_expression_matrix"),
+                                        samples=groups.index, layout="samples")
     result = gsea_group_vs_rest(
         expression,
         groups.reindex(expression.columns),

@@ -6,7 +6,7 @@ from calcomics.warehouse.dbt_io import relation_to_pandas
 from calcomics.warehouse.transcriptomic_inputs import (
     er_status,
     pam50_input,
-    wide_expression_matrix,
+    read_expression_matrix,
 )
 
 
@@ -14,10 +14,12 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from calcomics.methods.transcriptomics.pam50 import pam50_calls
 
-    expression = wide_expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_matrix")))
     panel = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter("gene_set = 'pam50'")
     )
+    # only the panel's genes are read (rows filtered in SQL)
+    expression = read_expression_matrix(dbt.ref("int_gene_expression_matrix"),
+                                        genes=panel["symbol_used"].dropna())
     patients = relation_to_pandas(
         dbt.ref("int_patient_spine").filter("has_rnaseq").project("patient_id, er_ihc_pct")
     )

@@ -11,14 +11,15 @@ from calcomics.progress import ProgressBar
 from calcomics.warehouse.dbt_io import relation_to_pandas
 from calcomics.warehouse.transcriptomic_inputs import (
     gene_sets_by_collection,
+    read_expression_matrix,
     score_collections,
-    wide_expression_matrix,
 )
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    expression = wide_expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_matrix")))
+    # samples-major: ssGSEA ranks the genes of one sample at a time
+    expression = read_expression_matrix(dbt.ref("int_gene_expression_matrix"), layout="samples")
     members = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter("list_kind = 'collection'")
     )

@@ -9,12 +9,13 @@ import sys
 
 from calcomics.methods.transcriptomics.treatment import cdk46_gsva_mode, treatment_scores
 from calcomics.warehouse.dbt_io import relation_to_pandas
-from calcomics.warehouse.transcriptomic_inputs import wide_expression_matrix
+from calcomics.warehouse.transcriptomic_inputs import read_expression_matrix
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    expression = wide_expression_matrix(relation_to_pandas(dbt.ref("int_gene_expression_matrix")))
+    # genes-major: GSVA's kernel reads one gene's samples at a time
+    expression = read_expression_matrix(dbt.ref("int_gene_expression_matrix"), layout="genes")
     panels = relation_to_pandas(
         dbt.ref("int_gene_list_members_resolved").filter("list_kind = 'panel'")
     )
