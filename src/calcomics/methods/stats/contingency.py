@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-__all__ = ["ChisqResult", "FisherResult", "chisq_test", "fisher_exact"]
+__all__ = ["ChisqResult", "FisherResult", "FisherRowsResult", "chisq_test", "fisher_exact",
+           "fisher_exact_rows"]
 
 #: FEXACT's tolerance on the log-probability scale (``tol`` in R's ``fexact.c``).
 FEXACT_TOL = 3.45254e-7
@@ -743,3 +744,200 @@ def chisq_test(table: Any, correct: bool = True) -> ChisqResult:
     statistic = float(np.sum((np.abs(x - expected) - yates) ** 2 / expected))
     df = (r - 1) * (c - 1)
     return ChisqResult(statistic, df, float(stats.chi2.sf(statistic, df)))
+
+
+# --------------------------------------------------------------------------------------------
+# Row-wise Fisher's exact test of many 2 x k tables with the same column totals
+# --------------------------------------------------------------------------------------------
+
+#: Tables enumerated at once by :func:`fisher_exact_rows` (bounds peak memory).
+_ROWS_CHUNK_TABLES = 2_000_000
+
+
+@dataclass(frozen=True)
+class FisherRowsResult:
+    """Result of :func:`fisher_exact_rows`: per input row, R's p-value and the method
+    (``exact`` or, from a per-table :func:`fisher_exact` fallback, ``monte_carlo``)."""
+
+    p_values: np.ndarray
+    methods: np.ndarray
+
+
+def _n_tables_with_total(caps: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Number of vectors ``0 <= v <= caps`` with ``sum(v) == t`` for each ``t`` of ``totals``
+    (float; inclusion-exclusion over the caps exceeded, exact for the small k used here)."""
+    k = len(caps)
+    count = np.zeros(len(totals))
+    for mask in range(1 << k):
+        members = [i for i in range(k) if mask >> i & 1]
+        over = totals - int((caps[members] + 1).sum())
+        count += (-1) ** len(members) * special.comb(over + k - 1, k - 1)
+    return np.maximum(np.round(count), 0.0)
+
+
+def _tables_with_totals(caps: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every vector ``0 <= v <= caps`` with ``sum(v) == totals[s]``, for every ``s``.
+
+    Returns ``(segment, v)``: ``v`` has shape ``(k, n)`` (one table's first row per column)
+    and ``segment`` (non-decreasing) the index into ``totals`` it belongs to.  Built part by
+    part as :func:`_bounded_compositions`, with one total per segment.
+    """
+    k = len(caps)
+    caps = caps.astype(np.int64)
+    suffix = np.concatenate([np.cumsum(caps[::-1])[::-1], [0]])
+    segment = np.arange(len(totals), dtype=np.int64)
+    rem = totals.astype(np.int64).copy()
+    values: list[np.ndarray] = []
+    links: list[np.ndarray] = []
+    for i in range(k - 1):
+        lo = np.maximum(0, rem - suffix[i + 1])
+        hi = np.minimum(caps[i], rem)
+        cnt = np.maximum(hi - lo + 1, 0)
+        n_new = int(cnt.sum())
+        rep = np.repeat(np.arange(len(segment), dtype=np.int64), cnt)
+        start = np.cumsum(cnt) - cnt
+        values.append(np.arange(n_new, dtype=np.int64) - np.repeat(start - lo, cnt))
+        links.append(rep)
+        segment = segment[rep]
+        rem = rem[rep] - values[-1]
+    out = np.empty((k, len(rem)), dtype=np.int64)
+    out[k - 1] = rem
+    idx = None
+    for i in range(k - 2, -1, -1):
+        out[i] = values[i] if idx is None else values[i][idx]
+        idx = links[i] if idx is None else links[i][idx]
+    return segment, out
+
+
+def _first_row_log_kernel(first: np.ndarray, caps: np.ndarray, lf: np.ndarray) -> np.ndarray:
+    """``-sum_j (log x_j! + log (c_j - x_j)!)`` of 2 x k tables with first row ``first``
+    (shape ``(k, n)``) and column totals ``caps``: log P(T) up to a constant of the margins."""
+    kernel = -(lf[first[0]] + lf[caps[0] - first[0]])
+    for j in range(1, len(caps)):
+        kernel -= lf[first[j]] + lf[caps[j] - first[j]]
+    return kernel
+
+
+def _rows_p_chunk(
+    caps: np.ndarray,
+    totals: np.ndarray,
+    query_segment: np.ndarray,
+    query_first: np.ndarray,
+    lf: np.ndarray,
+    r_2x2: bool,
+) -> np.ndarray:
+    """p-values of the queried tables (first rows ``query_first``, shape ``(k, q)``; segment
+    into ``totals`` non-decreasing) by enumerating every table of each row total once."""
+    segment, tables = _tables_with_totals(caps, totals)
+    kernel = _first_row_log_kernel(tables, caps, lf)
+    del tables
+    counts = np.bincount(segment, minlength=len(totals))
+    starts = np.cumsum(counts) - counts
+    query_kernel = _first_row_log_kernel(query_first, caps, lf)
+    if r_2x2:
+        # R: d <- exp(logdc - max(logdc)); d <- d / sum(d); sum(d[d <= d[obs] * relErr])
+        top = np.maximum.reduceat(kernel, starts)
+        value = np.exp(kernel - top[segment])
+        norm = np.add.reduceat(value, starts)
+        value /= norm[segment]
+        query_value = np.exp(query_kernel - top[query_segment]) / norm[query_segment]
+        limit = query_value * REL_ERR_2X2
+        mass = value
+    else:
+        # FEXACT: sum of P(T) over tables with log P(T) <= log P(obs) + tol
+        n_total = int(caps.sum())
+        log_const = (lf[caps].sum() + lf[totals] + lf[n_total - totals] - lf[n_total])
+        value = kernel
+        limit = query_kernel + FEXACT_TOL
+        mass = np.exp(kernel + log_const[segment])
+    order = _sort_within_groups(value, segment, len(totals))
+    pos_in_group = np.arange(len(order)) - starts[segment]
+    scan = _segmented_cumsum(mass[order], segment, pos_in_group, counts)
+    n_in = _grouped_count_leq(value[order], starts, counts, query_segment, limit)
+    p = np.where(n_in > 0, scan[starts[query_segment] + np.maximum(n_in, 1) - 1], 0.0)
+    return np.clip(p, 0.0, 1.0)
+
+
+def fisher_exact_rows(
+    first_rows: Any, column_totals: Any, *, max_tables: int = 5_000_000
+) -> FisherRowsResult:
+    """:func:`fisher_exact` of many 2 x k tables that share their column totals.
+
+    Row ``i`` of ``first_rows`` (shape ``(n, k)``) is the first row of the table
+    ``[first_rows[i], column_totals - first_rows[i]]`` (e.g. altered samples per group over
+    the group sizes).  The p-value is the one :func:`fisher_exact` returns for that table,
+    up to floating-point summation order (within 1e-12 relative in the tests):
+
+    * k = 2 (R's 2 x 2 branch): all tables with row total m follow one hypergeometric law,
+      computed once per distinct m; p sums ``d[d <= d_obs * (1 + 1e-7)]`` of the normalised
+      densities (R's ``relErr``) with a within-m sort, cumulative sums and a search.
+    * k >= 3 (R's FEXACT branch): all-zero columns are dropped as R does; every table with
+      row total m is enumerated once per distinct m, and p sums P(T) over the tables with
+      ``log P(T) <= log P(obs) + 3.45254e-7`` (FEXACT's tolerance on the log kernel, as in
+      :func:`fisher_exact`).
+    * A table with fewer than two non-empty rows or columns has p = 1 (R's degenerate
+      case).  Row totals with more than ``max_tables`` tables are tested one distinct table
+      at a time with :func:`fisher_exact` (which may report ``monte_carlo``).
+
+    Raises ``ValueError`` for negative counts, counts above the column total or a shape
+    other than ``(n, k)`` with ``k = len(column_totals) >= 2``.
+    """
+    first = np.asarray(first_rows)
+    caps = np.asarray(column_totals)
+    if caps.ndim != 1 or len(caps) < 2 or first.ndim != 2 or first.shape[1] != len(caps):
+        raise ValueError(
+            f"first_rows must be (n, k) and column_totals (k,) with k >= 2; got "
+            f"{first.shape} and {caps.shape}")
+    first = _as_count_table(first) if first.size else first.astype(np.int64)
+    caps = _as_count_table(caps[None, :])[0]
+    if (first > caps[None, :]).any():
+        row = int(np.flatnonzero((first > caps[None, :]).any(axis=1))[0])
+        raise ValueError(f"first_rows row {row} exceeds the column totals {caps.tolist()}")
+    n = len(first)
+    p_values = np.ones(n)
+    methods = np.full(n, "exact", dtype=object)
+    r_2x2 = len(caps) == 2
+    keep_cols = caps > 0
+    caps_kept, first_kept = caps[keep_cols], first[:, keep_cols]
+    n_total = int(caps_kept.sum())
+    if n == 0 or len(caps_kept) < 2:
+        return FisherRowsResult(p_values, methods)
+    unique, inverse = np.unique(first_kept, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).reshape(-1)
+    totals = unique.sum(axis=1)
+    testable = (totals > 0) & (totals < n_total)
+    p_unique = np.ones(len(unique))
+    method_unique = np.full(len(unique), "exact", dtype=object)
+    distinct_totals, query_segment = np.unique(totals[testable], return_inverse=True)
+    query_segment = np.asarray(query_segment).reshape(-1)
+    size = _n_tables_with_total(caps_kept, distinct_totals)
+    enumerated = size <= max_tables
+    # fallback: per distinct table, for row totals with too many tables
+    for row in np.flatnonzero(testable)[~enumerated[query_segment]].tolist():
+        table = np.zeros((2, len(caps)), dtype=np.int64)
+        table[0, keep_cols] = unique[row]
+        table[1] = caps - table[0]
+        result = fisher_exact(table)
+        p_unique[row], method_unique[row] = result.p_value, result.method
+    lf = _log_factorials(n_total)
+    rows = np.flatnonzero(testable)
+    rows = rows[enumerated[query_segment]]
+    seg_of_row = query_segment[enumerated[query_segment]]
+    kept_totals = np.flatnonzero(enumerated)  # indices into distinct_totals
+    new_index = np.cumsum(enumerated) - 1
+    seg_of_row = new_index[seg_of_row]
+    by_segment = np.argsort(seg_of_row, kind="stable")
+    rows, seg_of_row = rows[by_segment], seg_of_row[by_segment]
+    chunk_id = np.floor(np.cumsum(size[kept_totals]) / _ROWS_CHUNK_TABLES).astype(np.int64)
+    cuts = np.concatenate([[0], np.flatnonzero(np.diff(chunk_id)) + 1, [len(kept_totals)]])
+    row_cuts = np.searchsorted(seg_of_row, cuts)
+    for c in range(len(cuts) - 1):
+        s0, s1 = int(cuts[c]), int(cuts[c + 1])
+        q0, q1 = int(row_cuts[c]), int(row_cuts[c + 1])
+        if q1 == q0:
+            continue
+        chunk_rows = rows[q0:q1]
+        p_unique[chunk_rows] = _rows_p_chunk(
+            caps_kept, distinct_totals[kept_totals[s0:s1]], seg_of_row[q0:q1] - s0,
+            unique[chunk_rows].T, lf, r_2x2)
+    return FisherRowsResult(p_unique[inverse], method_unique[inverse])
