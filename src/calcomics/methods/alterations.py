@@ -11,8 +11,14 @@ display order); no group is named here. Results are long: one row per feature an
   over the features of a level and direction (Figure 3F: the paper reports the high-suspicion
   rows); optionally the 2 × k test across all main groups (Figure 3G).
 
-Identical tables are tested once (features often share their counts), so the number of Fisher
-evaluations is bounded by the distinct tables, not by the features.
+The counting (distinct samples per feature and main group) is set-based work: the warehouse
+does it in SQL (``int_copy_number_alteration_counts``, ``int_mutated_gene_counts``) and passes
+the counts to :func:`copy_number_alteration_frequencies_from_counts` and
+:func:`mutated_gene_frequencies_from_counts`; :func:`copy_number_alteration_frequencies` and
+:func:`mutated_gene_frequencies` count long call tables in numpy first (same results).
+The Fisher tests are row-wise (:func:`calcomics.methods.stats.contingency.fisher_exact_rows`):
+all tables of a family share their column totals (the group sizes), so each distinct row
+total's null distribution is computed once.
 """
 
 from __future__ import annotations
@@ -21,9 +27,11 @@ import numpy as np
 import pandas as pd
 
 from calcomics.design import GroupDesign
-from calcomics.methods.stats import fisher_exact, p_adjust
-from calcomics.methods.stats.noted import fisher_exact_noted
+from calcomics.methods.stats import p_adjust
+from calcomics.methods.stats.contingency import fisher_exact_rows
+from calcomics.methods.stats.noted import NOT_TESTABLE
 from calcomics.methods.stats.notes import (
+    ALL_VALUES_EQUAL,
     FEWER_THAN_MIN_OBSERVATIONS,
     MIN_OBSERVATIONS,
     NO_VALUES,
@@ -79,38 +87,40 @@ def _distinct_hits(feature_codes: np.ndarray, sample_codes: np.ndarray, groups: 
     return np.bincount(cells, minlength=n_features * k).reshape(n_features, k)
 
 
-def _fisher_tables(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Fisher p and method (R ``fisher.test``) of each table of an (n, r, c) stack.
-
-    Identical tables are evaluated once with :func:`calcomics.methods.stats.fisher_exact`, so each
-    p-value is exactly what a per-table call returns.
-    """
-    if len(tables) == 0:
+def _fisher_rows(hits: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fisher p and method (R ``fisher.test``) of the 2 × k tables [hits; sizes - hits] of an
+    (n, k) hit matrix: :func:`calcomics.methods.stats.contingency.fisher_exact_rows`."""
+    if len(hits) == 0:
         return np.empty(0), np.empty(0, dtype=object)
-    flat = tables.reshape(len(tables), -1)
-    unique, inverse = np.unique(flat, axis=0, return_inverse=True)
-    results = [fisher_exact(table.reshape(tables.shape[1:])) for table in unique]
-    inverse = np.asarray(inverse).reshape(-1)
-    p_values = np.array([result.p_value for result in results], dtype=float)[inverse]
-    methods = np.array([result.method for result in results], dtype=object)[inverse]
-    return p_values, methods
+    result = fisher_exact_rows(hits, sizes)
+    return result.p_values, result.methods
 
 
-def _fisher_noted_tables(tables: np.ndarray, labels: tuple[str, ...]
-                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """p, method and test_note (:func:`calcomics.methods.stats.noted.fisher_exact_noted`) of
-    each table of an (n, r, k) stack whose columns are the groups ``labels``.
-
-    Identical tables are evaluated once, as in :func:`_fisher_tables`.
+def _fisher_noted_rows(hits: np.ndarray, sizes: np.ndarray, labels: tuple[str, ...]
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """p, method and test_note of the 2 × k tables [hits; sizes - hits] (columns = the groups
+    ``labels``), row for row what
+    :func:`calcomics.methods.stats.noted.fisher_exact_noted` returns: the sample-size notes
+    depend on the group sizes only; a table whose samples are all altered or all unaltered
+    (one non-empty row) is :data:`~calcomics.methods.stats.notes.ALL_VALUES_EQUAL`; groups
+    without samples are left out and named.
     """
-    if len(tables) == 0:
-        return np.empty(0), np.empty(0, dtype=object), np.empty(0, dtype=object)
-    unique, inverse = np.unique(tables.reshape(len(tables), -1), axis=0, return_inverse=True)
-    results = [fisher_exact_noted(table.reshape(tables.shape[1:]), labels) for table in unique]
-    inverse = np.asarray(inverse).reshape(-1)
-    p_values = np.array([result.p_value for result in results], dtype=float)[inverse]
-    methods = np.array([result.method for result in results], dtype=object)[inverse]
-    notes = np.array([result.test_note for result in results], dtype=object)[inverse]
+    n = len(hits)
+    p_values = np.full(n, np.nan)
+    methods = np.full(n, NOT_TESTABLE, dtype=object)
+    notes = np.full(n, None, dtype=object)
+    note = _table_note(int((sizes > 0).sum()), int(sizes.sum()))
+    if note is not None:
+        notes[:] = note
+        return p_values, methods, notes
+    totals = hits.sum(axis=1)
+    one_category = (totals == 0) | (totals == sizes.sum())
+    notes[one_category] = ALL_VALUES_EQUAL
+    tested = ~one_category
+    p_values[tested], methods[tested] = _fisher_rows(hits[tested], sizes)
+    if (sizes == 0).any():
+        notes[tested] = groups_left_out([label for label, size in
+                                         zip(labels, sizes, strict=True) if size == 0])
     return p_values, methods, notes
 
 
@@ -155,6 +165,8 @@ def mutated_gene_frequencies(
 ) -> pd.DataFrame:
     """Mutated-sample counts and frequencies per gene and main group, exact Fisher p.
 
+    Counts the long calls in numpy, then :func:`mutated_gene_frequencies_from_counts`.
+
     Parameters
     ----------
     mutated
@@ -170,12 +182,97 @@ def mutated_gene_frequencies(
     Returns
     -------
     pandas.DataFrame
-        One row per gene mutated in at least one main-group sample × main group: gene_symbol,
-        group_key, group_label, group_order, n_mutated, n_sequenced, frequency (fraction
-        0..1), n_mutated_all, n_sequenced_all, frequency_all, frequency_rank (1 = most
-        mutated samples, ties by symbol), p_value_all_main_groups, fisher_method
-        (exact, monte_carlo, not_tested below the threshold, not_testable for a degenerate
-        table) of the 2 × k mutated/not by main group table and test_note.
+        As :func:`mutated_gene_frequencies_from_counts`. A patient absent from ``samples`` is
+        not sequenced: in no denominator, and its calls in ``mutated`` are ignored.
+    """
+    k = len(design.keys)
+    sequenced = samples["sample_id"].drop_duplicates()
+    mutated = mutated[mutated["sample_id"].isin(sequenced)]
+    groups, sample_codes = _sample_groups(mutated["sample_id"], _group_positions(samples, design))
+    gene_codes, gene_names = pd.factorize(mutated["gene_symbol"])
+    n_genes = len(gene_names)
+    hits = _distinct_hits(gene_codes, sample_codes, groups, n_genes, k)
+    everyone = np.zeros_like(groups)
+    n_all = _distinct_hits(gene_codes, sample_codes, everyone, n_genes, 1)[:, 0]
+    keep = hits.sum(axis=1) > 0
+    counts = pd.DataFrame({
+        "gene_symbol": np.repeat(np.asarray(gene_names, dtype=object)[keep], k),
+        "group_key": np.tile(np.array(design.keys, dtype=object), int(keep.sum())),
+        "n_mutated": hits[keep].reshape(-1),
+        "n_mutated_all": np.repeat(n_all[keep], k),
+    })
+    return mutated_gene_frequencies_from_counts(counts, samples, design, min_mutated_samples)
+
+
+def _count_matrix(counts: pd.DataFrame, feature_columns: list[str], count_column: str,
+                  design: GroupDesign, source: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Long (features..., group_key, count) rows -> distinct features (first-appearance
+    order) and their (n_features, k) count matrix in design order.
+
+    Every feature must have exactly one row per main group: an unknown group_key, a repeated
+    or a missing (feature, group) cell is a ``ValueError`` naming ``source`` and the cell.
+    """
+    k = len(design.keys)
+    position = counts["group_key"].astype(object).map(
+        {key: i for i, key in enumerate(design.keys)})
+    if position.isna().any():
+        row = int(np.flatnonzero(position.isna().to_numpy())[0])
+        raise ValueError(f"{source}: row {row} has group_key {counts['group_key'].iloc[row]!r}, "
+                         f"not a main group ({', '.join(design.keys)})")
+    codes = np.zeros(len(counts), dtype=np.int64)
+    for column in feature_columns:
+        column_codes, uniques = pd.factorize(counts[column].astype(object), use_na_sentinel=False)
+        codes = codes * max(len(uniques), 1) + column_codes
+    feature_codes, first_rows = np.unique(codes, return_index=True)
+    appearance = np.argsort(first_rows, kind="stable")
+    rank = np.empty(len(appearance), dtype=np.int64)
+    rank[appearance] = np.arange(len(appearance))
+    row_feature = rank[np.searchsorted(feature_codes, codes)]
+    features = counts.iloc[np.sort(first_rows)][feature_columns].reset_index(drop=True)
+    cells = row_feature * k + position.to_numpy(np.int64)
+    seen = np.bincount(cells, minlength=len(features) * k)
+    bad = np.flatnonzero(seen != 1)
+    if len(bad):
+        cell = int(bad[0])
+        what = "repeated" if seen[cell] > 1 else "missing"
+        raise ValueError(
+            f"{source}: {what} count for {dict(features.iloc[cell // k])} and group_key "
+            f"{design.keys[cell % k]!r} (one row per feature and main group expected)")
+    matrix = np.zeros(len(features) * k, dtype=np.int64)
+    matrix[cells] = counts[count_column].to_numpy(np.int64)
+    return features, matrix.reshape(len(features), k)
+
+
+def mutated_gene_frequencies_from_counts(
+    counts: pd.DataFrame, samples: pd.DataFrame, design: GroupDesign,
+    min_mutated_samples: int = 1,
+) -> pd.DataFrame:
+    """Mutated-sample frequencies per gene and main group from counts, exact Fisher p.
+
+    Parameters
+    ----------
+    counts
+        One row per gene and main group (every main group of a gene mutated in at least
+        one main-group sample): gene_symbol, group_key, n_mutated (distinct sequenced
+        samples of the group with a non-synonymous call in the gene) and n_mutated_all
+        (the same over every sequenced sample, repeated on the gene's rows).
+    samples
+        Every sequenced sample with its group_key (null or non-main groups allowed): the
+        denominators.
+    design
+        Main groups of the active grouping.
+    min_mutated_samples
+        Genes mutated in fewer main-group samples are listed with a null p (not tested).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per gene × main group: gene_symbol, group_key, group_label, group_order,
+        n_mutated, n_sequenced, frequency (fraction 0..1), n_mutated_all, n_sequenced_all,
+        frequency_all, frequency_rank (1 = most mutated samples, ties by symbol),
+        p_value_all_main_groups, fisher_method (exact, monte_carlo, not_tested below the
+        threshold, not_testable for a degenerate table) of the 2 × k mutated/not by main
+        group table and test_note.
 
     Notes
     -----
@@ -184,23 +281,21 @@ def mutated_gene_frequencies(
     without sequenced samples is left out as R's ``fisher.test`` does (p reported, note
     ``groups_left_out``); only one main group sequenced, fewer than 3 sequenced main-group
     samples, or every sequenced main-group sample mutated give a null p (R would print 1).
-    A patient absent from ``samples`` is not sequenced: in no denominator, and its calls in
-    ``mutated`` are ignored. Typed (string, int64, float64) also with no rows.
+    Typed (string, int64, float64) also with no rows.
     """
-    k = len(design.keys)
     sequenced = samples["sample_id"].drop_duplicates()
-    mutated = mutated[mutated["sample_id"].isin(sequenced)]
     sizes = group_sizes(samples, design)
-    groups, sample_codes = _sample_groups(mutated["sample_id"], _group_positions(samples, design))
-    gene_codes, gene_names = pd.factorize(mutated["gene_symbol"])
-    n_genes = len(gene_names)
-    hits = _distinct_hits(gene_codes, sample_codes, groups, n_genes, k)
-    everyone = np.zeros_like(groups)
-    n_all = _distinct_hits(gene_codes, sample_codes, everyone, n_genes, 1)[:, 0]
-    keep = hits.sum(axis=1) > 0
-    genes = pd.DataFrame({"gene_symbol": np.asarray(gene_names, dtype=object)[keep],
-                          "n_mutated_all": n_all[keep].astype(np.int64)})
-    hits = hits[keep]
+    genes, hits = _count_matrix(counts, ["gene_symbol"], "n_mutated", design,
+                                "mutated-gene counts")
+    all_matrix = _count_matrix(counts, ["gene_symbol"], "n_mutated_all", design,
+                               "mutated-gene counts")[1]
+    differs = (all_matrix != all_matrix[:, :1]).any(axis=1)
+    if differs.any():
+        raise ValueError(f"mutated-gene counts: n_mutated_all differs between the rows of gene "
+                         f"{genes['gene_symbol'].iloc[int(np.flatnonzero(differs)[0])]!r}")
+    n_all = all_matrix[:, 0] if len(genes) else np.zeros(0, np.int64)
+    genes = genes.assign(gene_symbol=genes["gene_symbol"].astype(object),
+                         n_mutated_all=n_all.astype(np.int64))
     order = np.lexsort((genes["gene_symbol"].to_numpy(), -genes["n_mutated_all"].to_numpy()))
     genes, hits = genes.iloc[order].reset_index(drop=True), hits[order]
     genes["n_sequenced_all"] = np.int64(len(sequenced))
@@ -210,8 +305,8 @@ def mutated_gene_frequencies(
     p_values = np.full(len(genes), np.nan)
     methods = np.full(len(genes), "not_tested", dtype=object)
     notes = np.full(len(genes), below_min_mutated_note(min_mutated_samples), dtype=object)
-    p_values[tested], methods[tested], notes[tested] = _fisher_noted_tables(
-        all_groups_tables(hits[tested], sizes), tuple(design.labels))
+    p_values[tested], methods[tested], notes[tested] = _fisher_noted_rows(
+        hits[tested], sizes, tuple(design.labels))
     genes["p_value_all_main_groups"] = p_values
     genes["fisher_method"] = methods
     genes["test_note"] = notes
@@ -244,10 +339,43 @@ def copy_number_alteration_frequencies(
 ) -> pd.DataFrame:
     """Gain and loss rates per feature and main group; each group vs the rest (Fisher).
 
+    Counts the long calls ((level, feature, sample_id, copy_number_call) of every profiled
+    sample) in numpy, then :func:`copy_number_alteration_frequencies_from_counts` (same
+    parameters and result).
+    """
+    k = len(design.keys)
+    keys, pair_codes = _level_features(calls)
+    groups, sample_codes = _sample_groups(calls["sample_id"], _group_positions(samples, design))
+    sign = np.sign(calls["copy_number_call"].to_numpy())
+    frames = []
+    for direction, direction_sign in _DIRECTIONS:
+        chosen = sign == direction_sign
+        hits = _distinct_hits(pair_codes[chosen], sample_codes[chosen], groups[chosen],
+                              len(keys), k)
+        frames.append(pd.DataFrame({
+            "level": np.repeat(keys["level"].to_numpy(object), k),
+            "feature": np.repeat(keys["feature"].to_numpy(object), k),
+            "direction": direction,
+            "group_key": np.tile(np.array(design.keys, dtype=object), len(keys)),
+            "n_altered": hits.reshape(-1),
+        }))
+    return copy_number_alteration_frequencies_from_counts(
+        pd.concat(frames, ignore_index=True), samples, design, all_groups_test)
+
+
+def copy_number_alteration_frequencies_from_counts(
+    counts: pd.DataFrame, samples: pd.DataFrame, design: GroupDesign,
+    all_groups_test: bool = False,
+) -> pd.DataFrame:
+    """Gain and loss rates per feature and main group; each group vs the rest (Fisher).
+
     Parameters
     ----------
-    calls
-        (level, feature, sample_id, copy_number_call) of every profiled sample.
+    counts
+        One row per level × feature × direction × main group: level, feature, direction
+        (gain, loss), group_key and n_altered (distinct profiled samples of the group with
+        a call > 0, resp. < 0). Every feature of the calls has its rows, also when nobody
+        is altered (n_altered 0).
     samples
         Samples with a copy-number profile and their group_key (the denominators).
     design
@@ -265,7 +393,7 @@ def copy_number_alteration_frequencies(
         per group) and test_note; with ``all_groups_test`` also p_value_all_main_groups,
         fisher_method_all_main_groups and test_note_all_main_groups. Typed (string, int64,
         float64) also with no rows: no calls (an absent copy-number layer) give an empty
-        frame with these columns.
+        frame with these columns. Rows follow the features' first appearance in ``counts``.
 
     Notes
     -----
@@ -281,43 +409,52 @@ def copy_number_alteration_frequencies(
     """
     k = len(design.keys)
     sizes = group_sizes(samples, design)
-    keys, pair_codes = _level_features(calls)
-    groups, sample_codes = _sample_groups(calls["sample_id"], _group_positions(samples, design))
-    sign = np.sign(calls["copy_number_call"].to_numpy())
-    hits = {
-        direction: _distinct_hits(pair_codes[sign == direction_sign],
-                                  sample_codes[sign == direction_sign],
-                                  groups[sign == direction_sign], len(keys), k)
-        for direction, direction_sign in _DIRECTIONS
-    }
-    # every group-vs-rest table of every feature and direction, tested once per distinct table
-    tables = np.stack([group_vs_rest_tables(hits[direction], sizes, group)
-                       for direction, _ in _DIRECTIONS for group in range(k)])
-    p_flat = _fisher_tables(tables.reshape(-1, 2, 2))[0].reshape(len(_DIRECTIONS), k, len(keys))
+    directions = counts["direction"].astype(object)
+    unknown = ~directions.isin([name for name, _ in _DIRECTIONS])
+    if unknown.any():
+        row = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise ValueError(f"copy-number counts: row {row} has direction {directions.iloc[row]!r} "
+                         "(gain or loss expected)")
+    keys, both = _count_matrix(counts.assign(direction=directions),
+                               ["level", "feature", "direction"], "n_altered", design,
+                               "copy-number counts")
+    feature_keys = keys[["level", "feature"]].drop_duplicates().reset_index(drop=True)
+    hits = {}
+    for direction, _ in _DIRECTIONS:
+        rows = (keys["direction"] == direction).to_numpy()
+        located = feature_keys.merge(keys[rows].assign(row=np.flatnonzero(rows)),
+                                     on=["level", "feature"], how="left")
+        if located["row"].isna().any():
+            missing = dict(located[located["row"].isna()].iloc[0][["level", "feature"]])
+            raise ValueError(f"copy-number counts: no {direction} rows for {missing}")
+        hits[direction] = both[located["row"].to_numpy(np.int64)]
+    keys = feature_keys
     out = []
-    for d, (direction, _) in enumerate(_DIRECTIONS):
-        p_rest = p_flat[d].T
+    for direction, _ in _DIRECTIONS:
+        direction_hits = hits[direction]
+        # each group vs the rest: one row-wise Fisher family per group (shared margins)
+        p_rest = np.empty(direction_hits.shape)
+        for group in range(k):
+            hit_group = direction_hits[:, group]
+            first_rows = np.stack([hit_group, direction_hits.sum(axis=1) - hit_group], axis=1)
+            totals = np.array([sizes[group], sizes.sum() - sizes[group]])
+            p_rest[:, group] = _fisher_rows(first_rows, totals)[0]
         p_adjusted = np.empty_like(p_rest)
         for level in keys["level"].drop_duplicates():
             rows = (keys["level"] == level).to_numpy()
             for group in range(k):
                 p_adjusted[rows, group] = p_adjust(p_rest[rows, group], "bonferroni")
-        direction_hits = hits[direction]
         columns = {
             "n_altered": direction_hits,
             "n_samples": np.broadcast_to(sizes, direction_hits.shape),
             "rate": _rates(direction_hits, sizes),
             "n_altered_rest": direction_hits.sum(axis=1, keepdims=True) - direction_hits,
             "n_samples_rest": np.broadcast_to(sizes.sum() - sizes, direction_hits.shape),
-            "p_value_group_vs_rest": p_rest,
-            "p_adjusted_group_vs_rest": p_adjusted,
         }
         notes = _sample_size_notes(sizes)
-        untestable = np.array([note is not None for note in notes])
-        p_rest = np.where(untestable[None, :], np.nan, p_rest)
-        p_adjusted = np.where(untestable[None, :], np.nan, p_adjusted)
-        columns["p_value_group_vs_rest"] = p_rest
-        columns["p_adjusted_group_vs_rest"] = p_adjusted
+        untestable = np.array([note is not None for note in notes], dtype=bool)
+        columns["p_value_group_vs_rest"] = np.where(untestable[None, :], np.nan, p_rest)
+        columns["p_adjusted_group_vs_rest"] = np.where(untestable[None, :], np.nan, p_adjusted)
         columns["test_note"] = np.broadcast_to(np.array(notes, dtype=object),
                                                direction_hits.shape).copy()
         if all_groups_test:
@@ -340,7 +477,7 @@ def _all_groups_fisher(hits: np.ndarray, sizes: np.ndarray, labels: tuple[str, .
     samples are otherwise left out as R's ``fisher.test`` does (their empty column changes
     nothing) and named by :func:`~calcomics.methods.stats.notes.groups_left_out`.
     """
-    p_values, methods = _fisher_tables(all_groups_tables(hits, sizes))
+    p_values, methods = _fisher_rows(hits, sizes)
     notes = np.full(len(hits), None, dtype=object)
     note = _table_note(int((sizes > 0).sum()), int(sizes.sum()))
     if note is None and (sizes == 0).any():
