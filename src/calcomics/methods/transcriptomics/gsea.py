@@ -76,7 +76,9 @@ MIN_CLASS_SIZE = 3
 #: extremes are equal in exact arithmetic then resolve to the maximum despite rounding.
 ES_TIE_TOLERANCE = 1e-12
 #: Budget (matrix elements) for one block of permutations x genes.
-_BLOCK_ELEMENTS = 1 << 23
+_BLOCK_ELEMENTS = 1 << 21
+#: Genes per chunk of the observed metric's class moments (bounds the class copies).
+_GENES_PER_CHUNK = 1024
 
 RESULT_COLUMNS: tuple[str, ...] = (
     "gene_set",
@@ -186,8 +188,12 @@ class _Prepared(NamedTuple):
 
 
 def _prepare(values: np.ndarray) -> _Prepared:
+    """Moments for the permutations. For samples-major ``values`` (a C-ordered samples x
+    genes array seen as genes x samples, as ``read_expression_matrix(layout="samples")``
+    gives) both transposes are views: one more matrix (the centred squares), not three."""
     centre = values.mean(axis=1)
-    centred_sq = (values - centre[:, None]) ** 2
+    centred_sq = values - centre[:, None]  # same memory order as values
+    np.square(centred_sq, out=centred_sq)  # in place: the bits of ``** 2``, no temporary
     return _Prepared(
         np.ascontiguousarray(values.T), np.ascontiguousarray(centred_sq.T), centre,
         centred_sq.sum(axis=1),
@@ -210,6 +216,28 @@ def _block_metric(prepared: _Prepared, mask: np.ndarray, metric: str) -> np.ndar
     return out
 
 
+def _class_moments(
+    values: np.ndarray, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Class means and sample variances (two-pass) of every gene, ``_GENES_PER_CHUNK`` genes
+    at a time: the class copies are chunk-sized, not matrix-sized. A gene's moments depend
+    only on its own row, so the chunks give the bits of one whole-matrix pass."""
+    n_genes = values.shape[0]
+    n_a = int(mask.sum())
+    n_b = mask.size - n_a
+    mean_a, mean_b = np.empty(n_genes), np.empty(n_genes)
+    var_a, var_b = np.zeros(n_genes), np.zeros(n_genes)
+    for start in range(0, n_genes, _GENES_PER_CHUNK):
+        rows = slice(start, min(start + _GENES_PER_CHUNK, n_genes))
+        a, b = values[rows][:, mask], values[rows][:, ~mask]
+        mean_a[rows], mean_b[rows] = a.mean(axis=1), b.mean(axis=1)
+        if n_a > 1:
+            var_a[rows] = a.var(axis=1, ddof=1)
+        if n_b > 1:
+            var_b[rows] = b.var(axis=1, ddof=1)
+    return mean_a, mean_b, var_a, var_b
+
+
 def ranking_metric(values: np.ndarray, in_positive: np.ndarray, metric: str) -> np.ndarray:
     """GSEA ranking metric of every gene (row of ``values``, genes x samples).
 
@@ -226,15 +254,11 @@ def ranking_metric(values: np.ndarray, in_positive: np.ndarray, metric: str) -> 
             f"in_positive: {mask.shape[-1]} sample flags for {values.shape[1]} samples"
         )
     if mask.ndim == 1:
-        a, b = values[:, mask], values[:, ~mask]
-        n_a, n_b = a.shape[1], b.shape[1]
+        n_a = int(mask.sum())
+        n_b = mask.size - n_a
         if n_a < 1 or n_b < 1:
             raise GseaInputError("in_positive: both classes need at least one sample")
-        var_a = a.var(axis=1, ddof=1) if n_a > 1 else np.zeros(len(values))
-        var_b = b.var(axis=1, ddof=1) if n_b > 1 else np.zeros(len(values))
-        return _metric_rows(
-            a.mean(axis=1), b.mean(axis=1), var_a, var_b, n_a, n_b, _METRIC_CODES[metric]
-        )
+        return _metric_rows(*_class_moments(values, mask), n_a, n_b, _METRIC_CODES[metric])
     sizes = mask.sum(axis=1)
     if mask.shape[0] and ((sizes != sizes[0]).any() or not 0 < sizes[0] < mask.shape[1]):
         raise GseaInputError("in_positive: every labeling needs the same, non-empty class sizes")
@@ -700,7 +724,7 @@ def gsea_phenotype(
     values = _check_expr(expr)
     aligned = _check_labels(expr, labels, "labels")
     known, is_pos = _binarise(aligned, positive_label, "labels")
-    values = values[:, known]
+    values = values if known.all() else values[:, known]
     names, index = _member_index(expr.index, gene_sets, min_size, max_size)
     return _run(
         values, _prepare(values), expr.index, is_pos, names, index,
@@ -801,7 +825,7 @@ def gsea_group_vs_rest(
         order = list(design.keys)
     names, index = _member_index(expr.index, gene_sets, min_size, max_size)
     known = aligned.notna().to_numpy()
-    values = values_all[:, known]
+    values = values_all if known.all() else values_all[:, known]  # no copy when all labelled
     labels = aligned[known].to_numpy()
     prepared = _prepare(values)
     tested = [g for g in order if min(int((labels == g).sum()), int((labels != g).sum()))
