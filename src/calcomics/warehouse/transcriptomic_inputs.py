@@ -82,7 +82,7 @@ def wide_expression_matrix(wide: pd.DataFrame) -> pd.DataFrame:
         )
     return matrix
 
-#: Arrow record batch budget of :func:`read_expression_matrix` (bytes of values per batch).
+#: Budget of one read of :func:`read_expression_matrix` (bytes of values per group of columns).
 READ_BATCH_BYTES = 64 << 20
 #: Storage orders of :func:`read_expression_matrix`.
 MATRIX_LAYOUTS = ("genes", "samples")
@@ -146,9 +146,10 @@ def read_expression_matrix(
 
     The same matrix, checks and errors as :func:`wide_expression_matrix` on the relation's
     rows: genes in file order (gene_order), samples sorted, a gene listed twice or a missing
-    value (null / NaN) is an error naming it. Two scans: (gene_order, gene_symbol) first,
-    then Arrow record batches of about ``batch_bytes`` of values, each scattered to its genes'
-    rows and freed (no ORDER BY: DuckDB would hold a sorted copy of the table).
+    value (null / NaN) is an error naming it. Reads (gene_order, gene_symbol) first, then
+    groups of sample columns of about ``batch_bytes`` of values each (one Arrow table per
+    group, scattered to its genes' rows and freed; no ORDER BY: DuckDB would hold a sorted
+    copy of the table).
 
     Parameters
     ----------
@@ -164,7 +165,7 @@ def read_expression_matrix(
         reads); ``"samples"``: one C-ordered samples x genes array, seen as its transpose
         (what ssGSEA and GSEA's permutations read: ``to_numpy().T`` is then no copy).
     batch_bytes
-        Values per record batch, in bytes (at least one row per batch).
+        Values per read, in bytes (at least one sample column per read).
 
     Returns
     -------
@@ -192,29 +193,25 @@ def read_expression_matrix(
     storage = np.empty((n_genes, n_samples) if layout == "genes" else (n_samples, n_genes))
     values = storage if layout == "genes" else storage.T
     missing = False
-    if n_samples and n_genes:
-        rows_per_batch = max(1, int(batch_bytes) // (8 * n_samples))
-        stream = relation.project(
-            ", ".join(["gene_symbol", *map(_quoted, names)])
-        ).to_arrow_reader(rows_per_batch)
-        seen = 0
-        for batch in stream:
-            symbols = pd.Index(np.asarray(batch.column(0).to_pylist(), dtype=object))
-            rows = index.get_indexer(symbols)
-            if (rows < 0).any():
-                raise MatrixShapeError(
-                    f"expression: gene_symbol '{symbols[int(np.argmax(rows < 0))]}' changed "
-                    "between two reads of the relation")
-            for j in range(n_samples):
-                column = np.asarray(batch.column(j + 1).to_numpy(zero_copy_only=False),
-                                    dtype=np.float64)
-                values[rows, j] = column
-                missing = missing or bool(np.isnan(column).any())
-            seen += len(rows)
-            del batch
-        if seen != n_genes:
+    per_read = max(1, int(batch_bytes) // (8 * max(n_genes, 1)))
+    for first in range(0, n_samples if n_genes else 0, per_read):
+        group = range(first, min(first + per_read, n_samples))
+        # DuckDB materialises a query's Arrow result before the first batch: one query per
+        # group of sample columns (columnar storage: each column is read once overall)
+        chunk = _fetch_columns(
+            relation, ", ".join(["gene_symbol", *(_quoted(names[j]) for j in group)]))
+        symbols = pd.Index(np.asarray(chunk.column(0).to_pylist(), dtype=object))
+        rows = index.get_indexer(symbols)
+        if len(rows) != n_genes or (rows < 0).any():
             raise MatrixShapeError(
-                f"expression: {seen} rows read for {n_genes} genes (relation changed?)")
+                f"expression: {len(rows)} rows read for {n_genes} genes (the relation "
+                "changed between two reads)")
+        for k, j in enumerate(group, start=1):
+            column = np.asarray(chunk.column(k).to_numpy(zero_copy_only=False),
+                                dtype=np.float64)
+            values[rows, j] = column
+            missing = missing or bool(np.isnan(column).any())
+        del chunk
     frame = pd.DataFrame(
         values,
         index=index,
