@@ -6,7 +6,7 @@ with members as (
 ),
 
 expressed_genes as (
-    select distinct gene_symbol from {{ ref('int_gene_expression_log2') }}
+    select distinct gene_symbol from {{ ref('int_gene_expression_matrix') }}
 ),
 
 aliases as (
