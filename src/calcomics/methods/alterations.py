@@ -124,21 +124,6 @@ def _fisher_noted_rows(hits: np.ndarray, sizes: np.ndarray, labels: tuple[str, .
     return p_values, methods, notes
 
 
-def all_groups_tables(hits: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """2 × k tables (altered / not altered by main group) of an (n, k) hit matrix."""
-    return np.stack([hits, sizes[None, :] - hits], axis=1)
-
-
-def group_vs_rest_tables(hits: np.ndarray, sizes: np.ndarray, group: int) -> np.ndarray:
-    """2 × 2 tables [[hit_g, hit_rest], [n_g - hit_g, n_rest - hit_rest]] for one group."""
-    hit_group = hits[:, group]
-    hit_rest = hits.sum(axis=1) - hit_group
-    n_group = sizes[group]
-    n_rest = sizes.sum() - n_group
-    return np.stack([np.stack([hit_group, hit_rest], axis=1),
-                     np.stack([n_group - hit_group, n_rest - hit_rest], axis=1)], axis=1)
-
-
 def _rates(hits: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """hits / sizes per column; NaN for a group without samples."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -409,36 +394,11 @@ def copy_number_alteration_frequencies_from_counts(
     """
     k = len(design.keys)
     sizes = group_sizes(samples, design)
-    directions = counts["direction"].astype(object)
-    unknown = ~directions.isin([name for name, _ in _DIRECTIONS])
-    if unknown.any():
-        row = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise ValueError(f"copy-number counts: row {row} has direction {directions.iloc[row]!r} "
-                         "(gain or loss expected)")
-    keys, both = _count_matrix(counts.assign(direction=directions),
-                               ["level", "feature", "direction"], "n_altered", design,
-                               "copy-number counts")
-    feature_keys = keys[["level", "feature"]].drop_duplicates().reset_index(drop=True)
-    hits = {}
-    for direction, _ in _DIRECTIONS:
-        rows = (keys["direction"] == direction).to_numpy()
-        located = feature_keys.merge(keys[rows].assign(row=np.flatnonzero(rows)),
-                                     on=["level", "feature"], how="left")
-        if located["row"].isna().any():
-            missing = dict(located[located["row"].isna()].iloc[0][["level", "feature"]])
-            raise ValueError(f"copy-number counts: no {direction} rows for {missing}")
-        hits[direction] = both[located["row"].to_numpy(np.int64)]
-    keys = feature_keys
+    keys, hits = _copy_number_hits(counts, design)
     out = []
     for direction, _ in _DIRECTIONS:
         direction_hits = hits[direction]
-        # each group vs the rest: one row-wise Fisher family per group (shared margins)
-        p_rest = np.empty(direction_hits.shape)
-        for group in range(k):
-            hit_group = direction_hits[:, group]
-            first_rows = np.stack([hit_group, direction_hits.sum(axis=1) - hit_group], axis=1)
-            totals = np.array([sizes[group], sizes.sum() - sizes[group]])
-            p_rest[:, group] = _fisher_rows(first_rows, totals)[0]
+        p_rest = _group_vs_rest_p(direction_hits, sizes)
         p_adjusted = np.empty_like(p_rest)
         for level in keys["level"].drop_duplicates():
             rows = (keys["level"] == level).to_numpy()
@@ -466,6 +426,43 @@ def copy_number_alteration_frequencies_from_counts(
         features = keys.assign(direction=direction)
         out.append(_long_by_group(features, columns, design))
     return _typed_frequencies(pd.concat(out, ignore_index=True), all_groups_test)
+
+
+def _copy_number_hits(counts: pd.DataFrame, design: GroupDesign
+                      ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Distinct (level, feature) of long counts and, per direction, their (n, k) hit matrix
+    (rows aligned with the features); a feature without rows of a direction is an error."""
+    directions = counts["direction"].astype(object)
+    unknown = ~directions.isin([name for name, _ in _DIRECTIONS])
+    if unknown.any():
+        row = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise ValueError(f"copy-number counts: row {row} has direction {directions.iloc[row]!r} "
+                         "(gain or loss expected)")
+    keys, both = _count_matrix(counts.assign(direction=directions),
+                               ["level", "feature", "direction"], "n_altered", design,
+                               "copy-number counts")
+    features = keys[["level", "feature"]].drop_duplicates().reset_index(drop=True)
+    hits = {}
+    for direction, _ in _DIRECTIONS:
+        rows = (keys["direction"] == direction).to_numpy()
+        located = features.merge(keys[rows].assign(row=np.flatnonzero(rows)),
+                                 on=["level", "feature"], how="left")
+        if located["row"].isna().any():
+            missing = dict(located[located["row"].isna()].iloc[0][["level", "feature"]])
+            raise ValueError(f"copy-number counts: no {direction} rows for {missing}")
+        hits[direction] = both[located["row"].to_numpy(np.int64)]
+    return features, hits
+
+
+def _group_vs_rest_p(hits: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """(n, k) Fisher p of each feature's 2 × 2 table [[hit_g, hit_rest], [n_g - hit_g,
+    n_rest - hit_rest]] per main group g: one row-wise family per group (shared margins)."""
+    p_values = np.empty(hits.shape)
+    for group in range(hits.shape[1]):
+        first_rows = np.stack([hits[:, group], hits.sum(axis=1) - hits[:, group]], axis=1)
+        totals = np.array([sizes[group], sizes.sum() - sizes[group]])
+        p_values[:, group] = _fisher_rows(first_rows, totals)[0]
+    return p_values
 
 
 def _all_groups_fisher(hits: np.ndarray, sizes: np.ndarray, labels: tuple[str, ...]
