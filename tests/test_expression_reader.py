@@ -1,8 +1,9 @@
-"""read_expression_matrix: the wide expression relation read into one preallocated array.
+"""Transcriptomic model inputs and outputs at scale (issue 12).
 
-The reader must give exactly the matrix of ``wide_expression_matrix`` (the pandas path it
-replaces in the transcriptomic Python models), with the same errors, in either storage
-layout, for any record-batch size; sample and gene filters act in SQL.
+read_expression_matrix must give exactly the matrix of ``wide_expression_matrix`` (the
+pandas path it replaces in the transcriptomic Python models), with the same errors, in
+either storage layout, for any read size; sample and gene filters act in SQL. The Arrow
+output of score_collections must hold the rows of the pandas long frame it replaces.
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from calcomics.methods.transcriptomics.gsva import gsva
 from calcomics.warehouse.dbt_io import MatrixShapeError
 from calcomics.warehouse.transcriptomic_inputs import (
+    PATHWAY_SCORE_COLUMNS,
+    PATHWAY_SCORE_DTYPES,
+    PATHWAY_SCORE_SCHEMA,
+    long_scores_table,
     read_expression_matrix,
+    score_collections,
+    scores_to_long,
     wide_expression_matrix,
 )
 
@@ -91,3 +99,43 @@ def test_missing_id_column_and_bad_layout(connection):
         read_expression_matrix(connection.table("expression").project("gene_symbol, s01"))
     with pytest.raises(ValueError, match="layout 'rows'"):
         read_expression_matrix(connection.table("expression"), layout="rows")
+
+
+def test_long_scores_table_is_the_stacked_frame():
+    """The Arrow rows of score_collections are scores_to_long's rows (set by set, missing
+    scores left out), typed as VARCHAR / BIGINT / DOUBLE once in DuckDB."""
+    scores = pd.DataFrame([[0.5, np.nan, -0.25], [1.0, 2.0, 3.0]],
+                          index=pd.Index(["set_b", "set_a"], name="gene_set"),
+                          columns=pd.Index(["s2", "s1", "s3"], name="sample_id"))
+    table = long_scores_table(scores, "hallmark", "ssgsea", {"set_a": 17, "set_b": 3})
+    expected = scores_to_long(scores, extra={"collection": "hallmark", "method": "ssgsea"})
+    expected["set_size"] = expected["gene_set"].map({"set_a": 17, "set_b": 3})
+    expected = expected[PATHWAY_SCORE_COLUMNS].astype(PATHWAY_SCORE_DTYPES)
+    got = table.to_pandas().astype(PATHWAY_SCORE_DTYPES)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert len(got) == 5 and got["sample_id"].tolist()[:2] == ["s2", "s3"]
+    with duckdb.connect() as con:
+        con.register("scores", table)
+        types = dict(con.execute("select column_name, column_type from "
+                                 "(describe select * from scores)").fetchall())
+    assert types == {"sample_id": "VARCHAR", "collection": "VARCHAR", "gene_set": "VARCHAR",
+                     "method": "VARCHAR", "set_size": "BIGINT", "score": "DOUBLE"}
+
+
+def test_score_collections_stacks_collections_and_types_zero_rows(connection):
+    expression = read_expression_matrix(connection.table("expression"), layout="samples")
+    genes = list(expression.index)
+    collections = {"first": {"a": genes[:20], "b": genes[20:45]},
+                   "second": {"c": genes[5:30], "d": genes[50:62]}}
+    limits = pd.DataFrame({"min_size": [10, 10], "max_size": [None, 24.0]},
+                          index=pd.Index(["first", "second"], name="collection"))
+    got = score_collections(expression, collections, limits).to_pandas()
+    assert got.groupby("collection")["gene_set"].unique().map(list).to_dict() == {
+        "first": ["a", "b"], "second": ["d"]}  # set c has 25 genes > max_size 24
+    assert len(got) == 3 * 40 and (got.groupby("gene_set")["set_size"].first()
+                                   == pd.Series({"a": 20, "b": 25, "d": 12})).all()
+    single = gsva(expression, collections["first"], method="ssgsea", min_size=10)
+    np.testing.assert_array_equal(got.loc[got["gene_set"] == "b", "score"],
+                                  single.loc["b"].to_numpy())
+    empty = score_collections(expression.iloc[:, :0], collections, limits)
+    assert empty.num_rows == 0 and empty.schema == PATHWAY_SCORE_SCHEMA

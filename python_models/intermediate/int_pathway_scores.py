@@ -5,8 +5,6 @@ scored in one call on all samples (ALGORITHMS.md §1b); size limits come from th
 gene_set_collections seed.
 """
 
-import pandas as pd
-
 from calcomics.progress import ProgressBar
 from calcomics.warehouse.dbt_io import relation_to_pandas
 from calcomics.warehouse.transcriptomic_inputs import (
@@ -28,6 +26,7 @@ def model(dbt, session):
     ]
     # one log line per 25 % of the collections (dbt prints the node's start and end)
     progress = ProgressBar("    int_pathway_scores: ssGSEA", "collections", interactive=False)
-    scores = score_collections(expression, gene_sets_by_collection(members), limits,
-                               progress=progress)
-    return pd.DataFrame(scores)
+    # an Arrow table with dictionary-encoded text: one row per sample and set without a
+    # Python string per row (DuckDB stores the columns as VARCHAR)
+    return score_collections(expression, gene_sets_by_collection(members), limits,
+                             progress=progress)
