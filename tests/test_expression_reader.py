@@ -129,7 +129,8 @@ def test_score_collections_stacks_collections_and_types_zero_rows(connection):
                    "second": {"c": genes[5:30], "d": genes[50:62]}}
     limits = pd.DataFrame({"min_size": [10, 10], "max_size": [None, 24.0]},
                           index=pd.Index(["first", "second"], name="collection"))
-    got = score_collections(expression, collections, limits).to_pandas()
+    got = score_collections(expression, collections, limits).to_pandas().astype(
+        PATHWAY_SCORE_DTYPES)
     assert got.groupby("collection")["gene_set"].unique().map(list).to_dict() == {
         "first": ["a", "b"], "second": ["d"]}  # set c has 25 genes > max_size 24
     assert len(got) == 3 * 40 and (got.groupby("gene_set")["set_size"].first()
