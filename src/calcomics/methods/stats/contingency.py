@@ -842,24 +842,41 @@ def _rows_p_chunk(
         value /= norm[segment]
         query_value = np.exp(query_kernel - top[query_segment]) / norm[query_segment]
         limit = query_value * REL_ERR_2X2
-        mass = value
     else:
         # FEXACT: sum of P(T) over tables with log P(T) <= log P(obs) + tol
         n_total = int(caps.sum())
         log_const = (lf[caps].sum() + lf[totals] + lf[n_total - totals] - lf[n_total])
         value = kernel
         limit = query_kernel + FEXACT_TOL
-        mass = np.exp(kernel + log_const[segment])
-    order = _sort_within_groups(value, segment, len(totals))
-    pos_in_group = np.arange(len(order)) - starts[segment]
-    scan = _segmented_cumsum(mass[order], segment, pos_in_group, counts)
-    n_in = _grouped_count_leq(value[order], starts, counts, query_segment, limit)
-    p = np.where(n_in > 0, scan[starts[query_segment] + np.maximum(n_in, 1) - 1], 0.0)
+    n_queries = np.bincount(query_segment, minlength=len(totals))
+    log_const_of = log_const[segment] if not r_2x2 else None
+    mass = value.copy() if r_2x2 else np.exp(value + log_const_of)
+    p = np.zeros(len(query_segment))
+    # the only table of its row total (the common case): one masked sum, no sort
+    alone = n_queries[query_segment] == 1
+    if alone.any():
+        segment_limit = np.full(len(totals), -np.inf)
+        segment_limit[query_segment[alone]] = limit[alone]
+        sums = np.add.reduceat(np.where(value <= segment_limit[segment], mass, 0.0), starts)
+        p[alone] = sums[query_segment[alone]]
+    # several tables of one row total: values sorted once, masses (increasing in the value)
+    # summed from the smallest, so each table's p is the cumulative mass up to its limit
+    if not alone.all():
+        shared = np.flatnonzero(n_queries > 1)
+        for s, a, b in zip(shared.tolist(), starts[shared].tolist(),
+                           (starts + counts)[shared].tolist(), strict=True):
+            value[a:b].sort()
+            mass[a:b] = value[a:b] if r_2x2 else np.exp(value[a:b] + log_const[s])
+            np.cumsum(mass[a:b], out=mass[a:b])
+        queries = ~alone
+        n_in = _grouped_count_leq(value, starts, counts, query_segment[queries], limit[queries])
+        first_of = starts[query_segment[queries]]
+        p[queries] = np.where(n_in > 0, mass[first_of + np.maximum(n_in, 1) - 1], 0.0)
     return np.clip(p, 0.0, 1.0)
 
 
 def fisher_exact_rows(
-    first_rows: Any, column_totals: Any, *, max_tables: int = 5_000_000
+    first_rows: Any, column_totals: Any, *, max_tables: int = 10_000_000
 ) -> FisherRowsResult:
     """:func:`fisher_exact` of many 2 x k tables that share their column totals.
 
