@@ -6,8 +6,9 @@ from pathlib import Path
 
 
 def dbt_processes_writing(building: Path) -> list[int]:
-    """Live processes whose environment points dbt at ``building``."""
-    needle = f"CALCOMICS_DUCKDB_PATH={building}".encode()
+    """Live processes whose environment points dbt at ``building`` (``CALCOMICS_DUCKDB_FILE``:
+    the profile's path is a constant name in dbt's working folder, a hard link to it)."""
+    needle = f"CALCOMICS_DUCKDB_FILE={building}".encode()
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -310,3 +311,35 @@ def test_two_builds_run_at_once(small_raw_dir, tmp_path):
             (tmp_path / f"target_{name}" / "run_results.json").read_text())["results"]}
         assert "model.calcomics.meta_build" in ids and "model.calcomics.stg_raw__patients" in ids
         assert _meta_build(result.warehouse)["data_origin"] == "real"
+
+
+def _parse_lines(target: Path) -> list[str]:
+    """dbt's log lines about (partial) parsing of the one run logged in ``target``."""
+    log = (target / "logs" / "dbt.log").read_text()
+    return [line for line in log.splitlines() if "parsing" in line.lower()]
+
+
+def test_a_build_into_another_warehouse_from_another_raw_folder_reuses_the_parse(
+        small_raw_dir, tmp_path):
+    """dbt's partial-parse state goes from one build to the next (issue 12): the profile
+    names the file by one constant name in dbt's working folder and the raw files through
+    its `raw` link, so only meta_build.sql (which records the raw folder) is parsed again."""
+    builds = {}
+    for name in ("first", "second"):
+        raw = tmp_path / f"raw_{name}"
+        shutil.copytree(small_raw_dir, raw)
+        builds[name] = build_warehouse(PROJECT_DIR, raw, tmp_path / name / f"{name}.duckdb",
+                                       quiet=True, select="meta_build",
+                                       target_path=tmp_path / f"target_{name}")
+        assert sorted(p.name for p in raw.iterdir()) == sorted(
+            p.name for p in small_raw_dir.iterdir())  # the link went, the files stay
+        assert sorted(p.name for p in (tmp_path / name).iterdir()) == [
+            f"{name}.duckdb", f"{name}.duckdb.lock"]  # dbt's working folder went too
+    lines = _parse_lines(tmp_path / "target_second")
+    assert any("Partial parsing enabled" in line for line in lines), lines
+    assert not any("Unable to do partial parsing" in line for line in lines), lines
+    reparsed = [line.split("updated file: ")[1] for line in lines if "updated file: " in line]
+    assert "calcomics://warehouse/models/staging/_raw__sources.yml" not in reparsed, reparsed
+    meta = _meta_build(builds["second"].warehouse)
+    assert meta["raw_dir"] == str((tmp_path / "raw_second").resolve())
+    assert not pd.isna(meta["finished_at"])  # recorded through dbt's name for the file

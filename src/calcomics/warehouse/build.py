@@ -47,6 +47,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from glob import escape as glob_escape
 from pathlib import Path
 
 from calcomics import __version__
@@ -400,6 +401,209 @@ def git_commit(project_dir: Path) -> str | None:
     return head.stdout.strip() + ("-dirty" if dirty.returncode == 1 else "")
 
 
+DBT_DATABASE_NAME = "warehouse.duckdb"
+"""The name dbt opens the database file by: ``CALCOMICS_DUCKDB_PATH`` (the profile's ``path``)
+as dbt renders it on every run, relative to dbt's working folder (:func:`dbt_workspace`).
+
+dbt keeps its partial-parse state only while the rendered profile is unchanged; a profile
+naming each run's file would make every build of a new warehouse parse the whole project
+again (~12 CPU s). With one name, a build into any warehouse reuses the parse of the last
+build with the same vars (:func:`partial_parse_cache`). DuckDB names the catalog after it
+(``warehouse``); models never write the catalog (warehouse/macros/relation_naming.sql).
+"""
+
+WORKSPACE_INFIX = ".dbt-"
+"""dbt's working folder for a run on ``F`` is ``F.dbt-XXXXXXXX`` next to ``F``."""
+
+WORKSPACE_RAW = "raw"
+"""In dbt's working folder: a symbolic link to the run's raw folder, so the raw file paths
+dbt reads (``CALCOMICS_RAW_FILE_<TABLE>``, in _raw__sources.yml) are the same strings for
+every raw folder and dbt does not re-parse the sources and their tests for each one."""
+
+PARSE_CACHE_FOLDER = "partial_parse"
+"""Under the project's ``target/``: the latest partial-parse state per set of dbt vars."""
+
+
+@dataclass(frozen=True)
+class DbtWorkspace:
+    """Where one dbt run works: ``folder`` (its cwd, next to ``database``) and the path the
+    profile names (``profile_path``: :data:`DBT_DATABASE_NAME`, a hard link in ``folder`` to
+    ``database``; the absolute ``database`` where the file system has no hard links)."""
+
+    folder: Path
+    database: Path
+    profile_path: str
+
+    @property
+    def linked(self) -> bool:
+        return self.profile_path == DBT_DATABASE_NAME
+
+    @property
+    def connect_path(self) -> Path:
+        """The path to open the file by, so DuckDB finds the write-ahead log dbt left."""
+        return self.folder / DBT_DATABASE_NAME if self.linked else self.database
+
+    def real_path(self, path: str) -> str:
+        """``path`` as DuckDB quoted it (the link's absolute path) named as the real file."""
+        return str(self.database) if path == str(self.folder / DBT_DATABASE_NAME) else path
+
+
+def _create_database(database: Path) -> None:
+    """An empty DuckDB file in the build's storage version (DuckDB refuses an empty file, and
+    a hard link needs the file to exist before dbt opens it)."""
+    import duckdb
+
+    config = {"storage_compatibility_version": storage_compatibility_version()}
+    try:
+        duckdb.connect(str(database), config=config).close()
+    except duckdb.Error as error:
+        os_error = os_error_in_dbt_output([str(error)], database.parent)
+        if os_error is not None:
+            raise os_error from error
+        raise
+
+
+@contextlib.contextmanager
+def dbt_workspace(database: Path) -> Iterator[DbtWorkspace]:
+    """A fresh folder ``<database>.dbt-XXXXXXXX`` next to ``database`` for one dbt run.
+
+    It holds :data:`DBT_DATABASE_NAME`, a hard link to ``database`` (an empty DuckDB file is
+    created first when there is none), so the profile renders the same path on every run.
+    DuckDB keeps the write-ahead log and spill folder next to the name it opened, i.e. in
+    the folder, on the warehouse's file system. Where hard links fail the profile names
+    ``database`` itself (builds then parse anew). The folder (only a second name of the
+    file, and what DuckDB left there) is removed on exit.
+    """
+    database = Path(database).resolve()
+    folder = Path(tempfile.mkdtemp(prefix=database.name + WORKSPACE_INFIX, dir=database.parent))
+    try:
+        if not database.exists():
+            _create_database(database)
+        try:
+            os.link(database, folder / DBT_DATABASE_NAME)
+            profile_path = DBT_DATABASE_NAME
+        except OSError:
+            profile_path = str(database)
+        yield DbtWorkspace(folder=folder, database=database, profile_path=profile_path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _checkpoint_leftover_wal(workspace: DbtWorkspace) -> None:
+    """Fold a write-ahead log a killed dbt left in the workspace into the file (before the
+    folder goes; next to the file DuckDB would have replayed it on the next open)."""
+    import duckdb
+
+    if workspace.linked and (workspace.folder / (DBT_DATABASE_NAME + ".wal")).exists():
+        with contextlib.suppress(duckdb.Error):
+            with duckdb.connect(str(workspace.connect_path)) as connection:
+                connection.execute("checkpoint")
+
+
+def workspace_raw_environment(raw_dir: Path, workspace: DbtWorkspace) -> dict[str, str]:
+    """:func:`~calcomics.warehouse.raw_layout.raw_file_environment` with the files of
+    ``raw_dir`` named through the workspace's :data:`WORKSPACE_RAW` link (``raw/clinical.csv``;
+    the templates of absent layers keep their absolute paths); unchanged where the link
+    cannot be made."""
+    environment = raw_file_environment(raw_dir)
+    raw_dir = Path(raw_dir).resolve()
+    link = workspace.folder / WORKSPACE_RAW
+    try:
+        link.unlink(missing_ok=True)
+        link.symlink_to(raw_dir, target_is_directory=True)
+    except OSError:
+        return environment
+    return {
+        name: f"{WORKSPACE_RAW}/{Path(path).name}" if Path(path).parent == raw_dir else path
+        for name, path in environment.items()
+    }
+
+
+def _vars_argument(args: list[str]) -> str:
+    """The ``--vars`` value of a dbt command line (``""`` when there is none)."""
+    for index, arg in enumerate(args):
+        if arg == "--vars" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--vars="):
+            return arg.removeprefix("--vars=")
+    return ""
+
+
+def _target_argument(args: list[str]) -> str | None:
+    """The ``--target-path`` value of a dbt command line, if it has one."""
+    for index, arg in enumerate(args):
+        if arg == "--target-path" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--target-path="):
+            return arg.removeprefix("--target-path=")
+    return None
+
+
+def partial_parse_cache(project_dir: Path, dbt_vars: str) -> Path:
+    """The shared partial-parse state of runs with ``dbt_vars`` (a ``--vars`` value):
+    ``target/partial_parse/<hash of the vars>.msgpack`` in the project.
+
+    dbt rejects the state unless the vars, the rendered profile, dbt_project.yml and the dbt
+    version match (then parses everything) and re-parses each file that changed or that
+    reads an env var whose value changed (e.g. the raw file paths in _raw__sources.yml), so
+    a stale or foreign copy costs a parse, never a wrong manifest. Vars spelled differently
+    but equal (YAML / JSON, key order) share one file.
+    """
+    import yaml
+
+    try:
+        parsed = yaml.safe_load(dbt_vars) if dbt_vars else {}
+        key = json.dumps(parsed, sort_keys=True, default=str)
+    except yaml.YAMLError:
+        key = dbt_vars
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return Path(project_dir) / "target" / PARSE_CACHE_FOLDER / f"{digest}.msgpack"
+
+
+def _file_state(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _copy_atomically(source: Path, destination: Path) -> None:
+    """``destination`` becomes a copy of ``source`` (its mtime too) in one rename, so a
+    concurrent reader sees the old or the new file, never a part."""
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=destination.name + ".",
+                                             dir=destination.parent)
+    os.close(descriptor)
+    try:
+        shutil.copy2(source, temporary)
+        os.replace(temporary, destination)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def seed_partial_parse(cache: Path, target: Path) -> tuple[int, int] | None:
+    """Before dbt: put the shared state ``cache`` into ``target`` when it is newer than the
+    target's own (best effort). Returns the state (mtime, size) of the target's file."""
+    own = target / "partial_parse.msgpack"
+    shared, current = _file_state(cache), _file_state(own)
+    if shared is not None and (current is None or shared[0] > current[0]):
+        with contextlib.suppress(OSError):
+            _copy_atomically(cache, own)
+    return _file_state(own)
+
+
+def publish_partial_parse(target: Path, cache: Path, before: tuple[int, int] | None) -> None:
+    """After dbt parsed (the target's state changed since ``before``): make it the shared
+    state for the next run with the same vars (atomic replace; the last writer wins)."""
+    own = target / "partial_parse.msgpack"
+    state = _file_state(own)
+    if state is not None and state != before:
+        with contextlib.suppress(OSError):
+            _copy_atomically(own, cache)
+
+
 def run_dbt(
     args: list[str],
     project_dir: Path,
@@ -408,37 +612,61 @@ def run_dbt(
     quiet: bool = False,
     target_path: Path | None = None,
     extra_env: dict[str, str] | None = None,
+    workspace: DbtWorkspace | None = None,
 ) -> subprocess.CompletedProcess:
     """Run a dbt command against ``warehouse`` with ``raw_dir`` as the source folder.
 
     ``target_path`` (default the project's ``target/``) holds the manifest, run results and
-    partial-parse state, and the dbt log; give each concurrent run its own.
+    partial-parse state, and the dbt log; give each concurrent run its own. dbt runs in a
+    :func:`dbt_workspace` of ``warehouse`` (``workspace``, else one made for this run), with
+    the shared partial-parse state of its vars seeded into the target folder before and
+    updated from it after (:func:`partial_parse_cache`). The raw files are named through the
+    workspace (:func:`workspace_raw_environment`), the other paths dbt reads are absolute.
     """
+    if workspace is None:
+        with dbt_workspace(warehouse) as own_workspace:
+            process = run_dbt(args, project_dir, raw_dir, warehouse, quiet, target_path,
+                              extra_env, own_workspace)
+            _checkpoint_leftover_wal(own_workspace)
+            return process
+    project_dir = Path(project_dir).resolve()
+    reference_dir = project_dir / os.environ.get("CALCOMICS_REFERENCE_DIR",
+                                                 "src/calcomics/data")
     env = {
         **os.environ,
         **(extra_env or {}),
-        **raw_file_environment(raw_dir),
+        **workspace_raw_environment(raw_dir, workspace),
         "CALCOMICS_RAW_DIR": str(Path(raw_dir).resolve()),
-        "CALCOMICS_DUCKDB_PATH": str(Path(warehouse).resolve()),
+        "CALCOMICS_REFERENCE_DIR": str(reference_dir),
+        "CALCOMICS_DUCKDB_PATH": workspace.profile_path,
+        # the file behind that name, for whoever inspects the process (tests/processes.py)
+        "CALCOMICS_DUCKDB_FILE": str(workspace.database),
         "CALCOMICS_DUCKDB_STORAGE_VERSION": storage_compatibility_version(),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "GX_ANALYTICS_ENABLED": "False",
     }
     command = [dbt_executable(), *args, "--project-dir", str(project_dir),
                "--profiles-dir", str(project_dir)]
+    target = Path(_target_argument(args) or project_dir / "target")
     if target_path is not None:
         target = Path(target_path).resolve()
         command += ["--target-path", str(target), "--log-path", str(target / "logs")]
-    return subprocess.run(
-        command, cwd=project_dir, env=env, text=True,
+    target = target if target.is_absolute() else project_dir / target
+    cache = partial_parse_cache(project_dir, _vars_argument(args))
+    before = seed_partial_parse(cache, target)
+    process = subprocess.run(
+        command, cwd=workspace.folder, env=env, text=True,
         capture_output=quiet, check=False, preexec_fn=_die_with_parent,
     )
+    if process.returncode in (0, 1):  # dbt ran to its end (1: a node failed)
+        publish_partial_parse(target, cache, before)
+    return process
 
 
 def default_target_path(project_dir: Path, warehouse: Path) -> Path:
     """The dbt target folder of builds of ``warehouse``: one per warehouse file, so builds of
-    different warehouses can run at once and a rebuild reuses its partial-parse state (the
-    profile, whose path is ``<warehouse>.building``, is the same on every rebuild)."""
+    different warehouses can run at once (the partial-parse state they share is copied in
+    and out, :func:`partial_parse_cache`)."""
     resolved = Path(warehouse).resolve()
     tag = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
     return Path(project_dir) / "target" / "builds" / f"{resolved.name}-{tag}"
@@ -449,13 +677,16 @@ def default_target_path(project_dir: Path, warehouse: Path) -> Path:
 _DBT_OS_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
 
 
-def os_error_in_dbt_output(texts: Iterable[str], default_path: Path) -> OSError | None:
+def os_error_in_dbt_output(
+    texts: Iterable[str], default_path: Path, workspace: DbtWorkspace | None = None
+) -> OSError | None:
     """The operating-system error behind a failed dbt run, or None when there is none.
 
     DuckDB words them ``Could not write file "PATH": No space left on device`` (C library
     wording, :func:`os.strerror`); the quoted path is the error's ``filename``, else
-    ``default_path``. Checked: no space (``ENOSPC``), quota (``EDQUOT``), read-only file
-    system (``EROFS``), permission denied (``EACCES``, only with a quoted path).
+    ``default_path``; dbt's name for the file in its ``workspace`` is given as the file.
+    Checked: no space (``ENOSPC``), quota (``EDQUOT``), read-only file system (``EROFS``),
+    permission denied (``EACCES``, only with a quoted path).
     """
     texts = [text for text in texts if text]
     for number in _DBT_OS_ERRORS:
@@ -464,7 +695,8 @@ def os_error_in_dbt_output(texts: Iterable[str], default_path: Path) -> OSError 
         for text in texts:
             found = quoted.search(text)
             if found:
-                return OSError(number, reason, found.group(1))
+                path = workspace.real_path(found.group(1)) if workspace else found.group(1)
+                return OSError(number, reason, path)
         if number != errno.EACCES and any(reason in text for text in texts):
             return OSError(number, reason, str(default_path))
     return None
@@ -503,25 +735,30 @@ def _status_counts(target_path: Path) -> dict[str, int]:
 
 
 def _remove_leftovers(building: Path) -> None:
-    """Remove a build's half-built file, its DuckDB write-ahead log and spill folder."""
+    """Remove a build's half-built file, its DuckDB write-ahead log and spill folder, and
+    dbt's working folders (:func:`dbt_workspace`; only called under the warehouse lock)."""
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
     shutil.rmtree(building.with_name(building.name + ".tmp"), ignore_errors=True)
+    for workspace in building.parent.glob(glob_escape(building.name) + WORKSPACE_INFIX + "*"):
+        shutil.rmtree(workspace, ignore_errors=True)
 
 
-def _record_finish(building: Path) -> None:
+def _record_finish(workspace: DbtWorkspace) -> None:
     """Write the end time into the freshly built file's meta_build (before the swap), keeping
-    the storage version dbt created the file with."""
+    the storage version dbt created the file with; opened by dbt's name for it, so a
+    write-ahead log dbt left is replayed, and checkpointed (the file is then complete)."""
     import duckdb
 
+    building = workspace.database
     finished = datetime.now(timezone.utc).replace(tzinfo=None)
     config = {"storage_compatibility_version": storage_compatibility_version()}
     try:
-        with duckdb.connect(str(building), config=config) as connection:
+        with duckdb.connect(str(workspace.connect_path), config=config) as connection:
             connection.execute("update meta_build set finished_at = ?", [finished])
             connection.execute("checkpoint")
     except duckdb.Error as error:
-        os_error = os_error_in_dbt_output([str(error)], building.parent)
+        os_error = os_error_in_dbt_output([str(error)], building.parent, workspace)
         if os_error is not None:
             raise os_error from error
         message = f"recording the end of the build in {building} failed: {error}"
@@ -673,21 +910,22 @@ def _locked_build(
     _step(f"dbt build into {building.name} (dbt parses the project, then prints each node)",
           started, quiet)
     try:
-        process = run_dbt(
-            args, project_dir, raw_dir, building, quiet=quiet, target_path=target,
-            extra_env={"CALCOMICS_GIT_COMMIT": commit or ""},
-        )
-        if process.returncode != 0:
-            texts = _dbt_failure_texts(target, log_offset, process.stdout)
-            os_error = os_error_in_dbt_output(texts, warehouse.parent)
-            if os_error is not None:
-                raise os_error
-            detail = (process.stdout or "")[-4000:] if quiet else ""
-            raise BuildError(
-                f"dbt build failed (exit {process.returncode}); {warehouse} was not changed."
-                f"\n{detail}"
+        with dbt_workspace(building) as workspace:
+            process = run_dbt(
+                args, project_dir, raw_dir, building, quiet=quiet, target_path=target,
+                extra_env={"CALCOMICS_GIT_COMMIT": commit or ""}, workspace=workspace,
             )
-        _record_finish(building)
+            if process.returncode != 0:
+                texts = _dbt_failure_texts(target, log_offset, process.stdout)
+                os_error = os_error_in_dbt_output(texts, warehouse.parent, workspace)
+                if os_error is not None:
+                    raise os_error
+                detail = (process.stdout or "")[-4000:] if quiet else ""
+                raise BuildError(
+                    f"dbt build failed (exit {process.returncode}); {warehouse} was not "
+                    f"changed.\n{detail}"
+                )
+            _record_finish(workspace)
         restrict([building], modes)
         os.replace(building, warehouse)
     except BaseException:
