@@ -167,3 +167,15 @@ def test_sql_mutated_gene_counts_equal_the_long_calls_counted(warehouse):
         "select * exclude (q_value) from intermediate.int_mutated_gene_frequencies").df()
     _assert_same_frame(built.astype(expected.dtypes.to_dict()), expected,
                        ["gene_symbol", "group_key"])
+
+
+def test_one_main_group_is_noted_not_an_error():
+    one = GroupDesign(("g1",), ("Group 1",), (1,))
+    samples, calls, mutated = _cohort(5, 30)
+    counts = _cna_counts(calls, samples, one)
+    result = copy_number_alteration_frequencies_from_counts(counts, samples, one, True)
+    assert result["p_value_all_main_groups"].isna().all()
+    assert result["p_value_group_vs_rest"].isna().all()
+    _assert_same_frame(result, copy_number_alteration_frequencies(calls, samples, one, True),
+                       CNA_KEYS)
+    assert mutated_gene_frequencies(mutated, samples, one)["p_value_all_main_groups"].isna().all()

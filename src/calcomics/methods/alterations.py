@@ -92,6 +92,8 @@ def _fisher_rows(hits: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.nd
     (n, k) hit matrix: :func:`calcomics.methods.stats.contingency.fisher_exact_rows`."""
     if len(hits) == 0:
         return np.empty(0), np.empty(0, dtype=object)
+    if hits.shape[1] < 2:  # one group: a single non-empty column, R's p = 1
+        return np.ones(len(hits)), np.full(len(hits), "exact", dtype=object)
     result = fisher_exact_rows(hits, sizes)
     return result.p_values, result.methods
 
