@@ -76,9 +76,12 @@ MIN_CLASS_SIZE = 3
 #: extremes are equal in exact arithmetic then resolve to the maximum despite rounding.
 ES_TIE_TOLERANCE = 1e-12
 #: Budget (matrix elements) for one block of permutations x genes.
-_BLOCK_ELEMENTS = 1 << 21
+_BLOCK_ELEMENTS = 1 << 22
 #: Genes per chunk of the observed metric's class moments (bounds the class copies).
 _GENES_PER_CHUNK = 1024
+#: Genes per chunk of the centred squares recomputed for each block of permutations
+#: (samples x chunk floats; larger chunks make the matrix products more efficient).
+_SQUARES_CHUNK = 2048
 
 RESULT_COLUMNS: tuple[str, ...] = (
     "gene_set",
@@ -182,22 +185,31 @@ class _Prepared(NamedTuple):
     """Per-dataset inputs of :func:`_block_metric` (computed once for all permutations)."""
 
     values_t: np.ndarray  # samples x genes
-    centred_sq_t: np.ndarray  # samples x genes, squared deviations from the gene mean
     centre: np.ndarray  # gene means
     total_sq: np.ndarray  # per-gene sum of squared deviations
+
+
+def _centred_squares(values: np.ndarray, centre: np.ndarray, rows: slice) -> np.ndarray:
+    """Squared deviations from the gene mean of the genes ``rows`` (``rows`` x samples, in
+    the memory order of ``values``): the same bits for any slicing of the genes."""
+    squares = values[rows] - centre[rows, None]
+    np.square(squares, out=squares)  # in place: the bits of ``** 2``, no temporary
+    return squares
 
 
 def _prepare(values: np.ndarray) -> _Prepared:
     """Moments for the permutations. For samples-major ``values`` (a C-ordered samples x
     genes array seen as genes x samples, as ``read_expression_matrix(layout="samples")``
-    gives) both transposes are views: one more matrix (the centred squares), not three."""
+    gives) the transpose is a view: no copy of the matrix. The centred squares are made
+    ``_GENES_PER_CHUNK`` genes at a time, here for their sums and in :func:`_block_metric`
+    for the class-A sums, and never held whole."""
     centre = values.mean(axis=1)
-    centred_sq = values - centre[:, None]  # same memory order as values
-    np.square(centred_sq, out=centred_sq)  # in place: the bits of ``** 2``, no temporary
-    return _Prepared(
-        np.ascontiguousarray(values.T), np.ascontiguousarray(centred_sq.T), centre,
-        centred_sq.sum(axis=1),
-    )  # fmt: skip
+    n_genes = values.shape[0]
+    total_sq = np.empty(n_genes)
+    for start in range(0, n_genes, _GENES_PER_CHUNK):
+        rows = slice(start, min(start + _GENES_PER_CHUNK, n_genes))
+        total_sq[rows] = _centred_squares(values, centre, rows).sum(axis=1)
+    return _Prepared(np.ascontiguousarray(values.T), centre, total_sq)
 
 
 def _block_metric(prepared: _Prepared, mask: np.ndarray, metric: str) -> np.ndarray:
@@ -207,7 +219,16 @@ def _block_metric(prepared: _Prepared, mask: np.ndarray, metric: str) -> np.ndar
     in_a = mask.astype(np.float64)  # k x samples
     sum_a = in_a @ prepared.values_t
     sum_b = (1.0 - in_a) @ prepared.values_t
-    sq_a = in_a @ prepared.centred_sq_t
+    sq_a = np.empty_like(sum_a)
+    n_genes = prepared.centre.size
+    buffer = np.empty((n, min(_SQUARES_CHUNK, n_genes)))  # samples x genes of one chunk
+    for start in range(0, n_genes, _SQUARES_CHUNK):
+        stop = min(start + _SQUARES_CHUNK, n_genes)
+        squares_t = buffer if stop - start == buffer.shape[1] else np.empty((n, stop - start))
+        np.subtract(prepared.values_t[:, start:stop], prepared.centre[start:stop],
+                    out=squares_t)
+        np.square(squares_t, out=squares_t)
+        sq_a[:, start:stop] = in_a @ squares_t
     out = np.empty_like(sum_a)
     _metric_block_kernel(
         sum_a, sum_b, sq_a, prepared.total_sq, prepared.centre,
