@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -263,3 +264,42 @@ def test_header_only_matrix_is_an_absent_layer(raw):
     report = validate_raw_dir(raw, PROJECT_DIR)
     assert report.ok, report.summary()
     assert report.absent_files == ["expression_fpkm.tsv (header only: no sample column)"]
+
+
+def test_matrix_checked_in_row_blocks_reports_as_one_pass(raw, monkeypatch):
+    """A large matrix is parsed a block of rows at a time (bounded memory); the report is
+    the one a single pass over the whole file gives: same rules, columns, lines, counts and
+    the same expression-scale verdict."""
+    from calcomics.warehouse.validation import raw_files
+
+    expression = pd.read_csv(raw / "expression_fpkm.tsv", sep="\t").astype(object)
+    first, second = expression.columns[1], expression.columns[3]
+    for row, column, value in ((1, first, "n.d."), (40, second, "NA"), (41, first, "-2"),
+                               (300, second, "-7"), (301, second, "inf")):
+        expression.loc[row, column] = value
+    expression.to_csv(raw / "expression_fpkm.tsv", sep="\t", index=False)
+    one_pass = _messages(raw)
+    monkeypatch.setattr(raw_files, "MATRIX_BLOCK_CELLS", 1)  # one gene row per block
+    assert _messages(raw) == one_pass
+    expected = (f"expression_fpkm.tsv, column '{first}, {second}': value must be numeric — "
+                "2 row(s) fail, line(s) 3, 42; offending value(s): 'n.d.', 'NA'")
+    assert expected in one_pass
+    assert any("must be >= 0 — 2 row(s) fail, line(s) 43, 302" in m for m in one_pass)
+
+
+def test_expression_scale_from_blocks_equals_the_whole_matrix():
+    """Counts, FPKM and log matrices classify the same from row blocks as whole."""
+    from calcomics.methods.transcriptomics.scale import (
+        detect_expression_scale,
+        detect_expression_scale_in_blocks,
+    )
+
+    rng = np.random.default_rng(5)
+    counts = rng.poisson(50, size=(3000, 12)).astype(float)
+    for matrix in (counts, counts / counts.sum(axis=0) * 1e3, np.log2(counts + 1)):
+        matrix[7, 3] = np.nan
+        whole = detect_expression_scale(matrix)
+        blocks = detect_expression_scale_in_blocks(np.array_split(matrix, 7), matrix.shape[1])
+        assert blocks.scale == whole.scale
+        assert blocks.n_genes == whole.n_genes and blocks.integer_valued == whole.integer_valued
+        assert blocks.column_sum_max == pytest.approx(whole.column_sum_max, rel=1e-12)

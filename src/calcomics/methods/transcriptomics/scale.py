@@ -28,6 +28,7 @@ counts are the case that changes numbers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,21 +145,40 @@ def detect_expression_scale(matrix: pd.DataFrame | np.ndarray) -> ScaleEvidence:
         values = np.asarray(matrix, dtype=float)
     if values.ndim != 2:
         raise ValueError(f"matrix: expected a 2-D genes x samples matrix, got {values.ndim}-D")
-    finite = np.isfinite(values)
-    n_samples = values.shape[1]
-    if not finite.any():
+    return detect_expression_scale_in_blocks([values], values.shape[1])
+
+
+def detect_expression_scale_in_blocks(
+    blocks: Iterable[np.ndarray], n_samples: int
+) -> ScaleEvidence:
+    """:func:`detect_expression_scale` from consecutive row blocks of the matrix (each
+    genes_i x samples, float, NaN/inf ignored), read one block at a time: the evidence is a
+    set of sums, extremes and counts, so a matrix larger than memory allows is classified
+    the same way (column sums are added block by block)."""
+    integer_valued, n_genes = True, 0
+    sums, seen = np.zeros(n_samples), np.zeros(n_samples, dtype=bool)
+    max_value, min_value = -np.inf, np.inf
+    for block in blocks:
+        finite = np.isfinite(block)
+        if not finite.any():
+            continue
+        present = block[finite]
+        integer_valued = integer_valued and bool(np.all(present == np.round(present)))
+        sums += np.where(finite, block, 0.0).sum(axis=0)
+        seen |= finite.any(axis=0)
+        max_value, min_value = max(max_value, present.max()), min(min_value, present.min())
+        n_genes += int(finite.any(axis=1).sum())
+    if not seen.any():
         nan = float("nan")
         return ScaleEvidence("undetermined", False, nan, nan, nan, nan, 0, n_samples)
-    present = values[finite]
-    sums = np.where(finite, values, 0.0).sum(axis=0)
-    sums = sums[finite.any(axis=0)]
+    sums = sums[seen]
     evidence = {
-        "integer_valued": bool(np.all(present == np.round(present))),
+        "integer_valued": integer_valued,
         "column_sum_min": float(sums.min()),
         "column_sum_max": float(sums.max()),
-        "max_value": float(present.max()),
-        "min_value": float(present.min()),
-        "n_genes": int(finite.any(axis=1).sum()),
+        "max_value": float(max_value),
+        "min_value": float(min_value),
+        "n_genes": n_genes,
         "n_samples": n_samples,
     }
     median_sum = float(np.median(sums))

@@ -23,7 +23,7 @@ import io
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,8 @@ import pandas as pd
 from calcomics.methods.transcriptomics.scale import (
     DECLARABLE_SCALES,
     DEFAULT_EXPRESSION_SCALE,
-    detect_expression_scale,
+    ScaleEvidence,
+    detect_expression_scale_in_blocks,
     scale_mismatch,
 )
 from calcomics.warehouse.raw_layout import (
@@ -500,19 +501,33 @@ def _check_matrix(
                     f"first column must be '{id_column}' (found '{raw.header[0]}')")
         )
         return
-    # Cells as written: 'NaN' stays text (rejected), an empty cell is '' (missing).
-    frame = pd.read_csv(io.StringIO(raw.body), sep="\t", engine="c", low_memory=False,
-                        na_filter=False, dtype={id_column: str})
-    if len(frame.columns) < 2:
+    if len(raw.header) < 2:
         # A matrix without sample columns is a layer measured on nobody: it builds like an
         # absent file (zero rows), and the summary says so.
         report.absent_files.append(f"{path.name} (header only: no sample column)")
-        if len(frame):
+        if raw.lines:
             report.failures.append(
                 Failure(path.name, "header (sample columns)",
                         "matrix has feature rows but no sample column", (1,), (), 1)
             )
         return
+    # Row blocks: a 10,000-sample expression file is parsed and checked a block of genes at
+    # a time (every rule is per cell, per id or a sum), never as one frame.
+    id_blocks: list[pd.Series] = []
+    cell_failures: list[list[Failure]] = []
+
+    def numeric_blocks() -> Iterator[np.ndarray]:
+        for start, text in raw.row_blocks(MATRIX_BLOCK_CELLS):
+            # Cells as written: 'NaN' stays text (rejected), an empty cell is '' (missing).
+            block = pd.read_csv(io.StringIO(text), sep="\t", engine="c", low_memory=False,
+                                na_filter=False, dtype={id_column: str})
+            id_blocks.append(block[id_column])
+            numeric, failures = _matrix_cell_failures(
+                block, path.name, cell_rule, raw.row_lines[start:start + len(block)])
+            cell_failures.append(failures)
+            yield numeric.to_numpy(dtype=float)
+
+    evidence = detect_expression_scale_in_blocks(numeric_blocks(), len(raw.header) - 1)
     samples = pd.DataFrame({"sample_id": list(raw.header[1:])})
     header_expectations = [suites.gx.expectations.ExpectColumnValuesToBeUnique(column="sample_id")]
     if patient_ids is not None:
@@ -520,7 +535,7 @@ def _check_matrix(
             column="sample_id", value_set=sorted(patient_ids),
             meta={"rule": SAMPLE_NOT_IN_CLINICAL},
         ))
-    ids = frame[[id_column]].astype(str)
+    ids = pd.concat(id_blocks, ignore_index=True).astype(str).to_frame(id_column)
     ids = ids.where(ids[id_column] != "")
     id_expectations = _column_expectations(
         suites.gx, ids, column_rules((id_rule,), members), with_numeric=False
@@ -545,21 +560,59 @@ def _check_matrix(
         _failures_from(suites.run(f"{stem}_ids", ids, id_expectations), path.name,
                        raw.line_of)
     )
-    numeric, failures = _matrix_cell_failures(frame, path.name, cell_rule, raw.row_lines)
-    report.failures.extend(failures)
+    report.failures.extend(merge_block_failures(cell_failures))
     if expression_scale is not None:
-        report.failures.extend(_expression_scale_failures(
-            pd.concat([frame[[id_column]], numeric], axis=1), path.name, expression_scale))
+        report.failures.extend(_expression_scale_failures(evidence, path.name, expression_scale))
 
 
-def _expression_scale_failures(frame: pd.DataFrame, file: str, declared: str) -> list[Failure]:
+# Cells per parsed block of a matrix file (~2e6: a few tens of MB of text and numbers).
+MATRIX_BLOCK_CELLS = 2_000_000
+
+
+def merge_block_failures(blocks: list[list[Failure]]) -> list[Failure]:
+    """The failures of consecutive row blocks as one list: one Failure per rule (in the order
+    the rules are checked), with the columns, lines and examples in row order as a single pass
+    over the whole matrix gives them, and the counts added."""
+    merged: OrderedDict[str, list[Failure]] = OrderedDict()
+    for failures in blocks:
+        for failure in failures:
+            merged.setdefault(failure.rule, []).append(failure)
+    out = []
+    for rule, parts in sorted(merged.items(), key=lambda item: _cell_rule_rank(item[0])):
+        columns = list(dict.fromkeys(c for part in parts for c in (part.column or "").split(", ")
+                                     if c))
+        # a single pass shows the values of the first MAX_EXAMPLES failing cells
+        shown, cells = [], 0
+        for part in parts:
+            if cells >= MAX_EXAMPLES:
+                break
+            shown += part.examples
+            cells += part.count
+        examples = tuple(dict.fromkeys(shown))
+        out.append(Failure(parts[0].file, ", ".join(columns[:MAX_EXAMPLES]) or None, rule,
+                           tuple(sorted({line for part in parts for line in part.lines})),
+                           examples[:MAX_EXAMPLES], sum(part.count for part in parts)))
+    return out
+
+
+def _cell_rule_rank(rule: str) -> int:
+    """Position of a cell rule in the order :func:`_matrix_cell_failures` checks them."""
+    for rank, start in enumerate(("value must be numeric", "value must be a finite",
+                                  "value is required", "abundance/expression must be >=",
+                                  "abundance/expression must be <=")):
+        if rule.startswith(start):
+            return rank
+    return 5
+
+
+def _expression_scale_failures(evidence: ScaleEvidence, file: str,
+                               declared: str) -> list[Failure]:
     """The expression matrix's values contradict var ``expression_scale`` (counts declared as
     FPKM, log-transformed values, ...): see :mod:`calcomics.methods.transcriptomics.scale`.
     Negative cells are left to the range rule, which names them."""
     if declared not in DECLARABLE_SCALES:
         return [Failure(file, None, f"var expression_scale must be one of "
                                     f"{', '.join(DECLARABLE_SCALES)}; got {declared!r}")]
-    evidence = detect_expression_scale(frame.iloc[:, 1:])
     problem = None if evidence.scale == "negative" else scale_mismatch(evidence, declared)
     return [] if problem is None else [Failure(file, None, problem)]
 

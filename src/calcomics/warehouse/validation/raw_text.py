@@ -18,6 +18,7 @@ import gzip
 import re
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,12 +43,27 @@ class RawText:
     """A raw table as text: its header and the data rows with their file line numbers."""
 
     header: tuple[str, ...]
-    body: str  # header line and data lines (comments and empty lines dropped), for pandas
+    header_line: str
+    lines: list[str]  # data lines (comments and empty lines dropped), in frame order
     row_lines: np.ndarray  # file line number of data row i (0-based, in frame order)
 
     def line_of(self, index) -> int:
         """File line of the frame's row ``index``."""
         return int(self.row_lines[int(index)])
+
+    @property
+    def body(self) -> str:
+        """Header line and data lines, for pandas."""
+        return "\n".join([self.header_line, *self.lines]) + "\n"
+
+    def row_blocks(self, max_cells: int) -> Iterator[tuple[int, str]]:
+        """(first row, text with the header line) of consecutive blocks of data rows of at
+        most ``max_cells`` cells (at least one row each), so a large matrix is parsed a block
+        at a time instead of as one text and one frame (memory bounded by the block)."""
+        rows = max(1, max_cells // max(len(self.header), 1))
+        for start in range(0, max(len(self.lines), 1), rows):
+            block = self.lines[start:start + rows]
+            yield start, "\n".join([self.header_line, *block]) + "\n"
 
 
 def _binary_line(head: bytes) -> int | None:
@@ -208,10 +224,13 @@ def read_raw_text(
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM):]
     text = data.decode("utf-8", errors="surrogateescape")
+    del data  # a large matrix: keep one copy of its text at a time
     undecodable = _undecodable(file, text, sep, comments)
     if undecodable is not None:
         return None, [undecodable]
-    all_lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    all_lines = text.split("\n")
+    del text
+    all_lines = [line[:-1] if line.endswith("\r") else line for line in all_lines]
     numbers = np.arange(1, len(all_lines) + 1)
     keep = np.array([line != "" and not (comments and line.startswith("#"))
                      for line in all_lines], dtype=bool)
@@ -240,5 +259,4 @@ def read_raw_text(
         ))
     if failures:
         return None, failures
-    body = "\n".join(kept) + "\n"
-    return RawText(tuple(header), body, row_lines), []
+    return RawText(tuple(header), kept[0], data_lines, row_lines), []
