@@ -303,3 +303,31 @@ def test_expression_scale_from_blocks_equals_the_whole_matrix():
         assert blocks.scale == whole.scale
         assert blocks.n_genes == whole.n_genes and blocks.integer_valued == whole.integer_valued
         assert blocks.column_sum_max == pytest.approx(whole.column_sum_max, rel=1e-12)
+
+
+def test_unchanged_folder_that_passed_is_not_read_again(raw, tmp_path, monkeypatch):
+    """A passed folder is remembered by the content of its files, the rules and the
+    validator's code: the second run answers from the record, a changed file is checked
+    again (and its failure reported), and the switch turns the record off."""
+    from calcomics.warehouse.validation import raw_files
+
+    monkeypatch.setenv("CALCOMICS_VALIDATION_CACHE_DIR", str(tmp_path / "cache"))
+    first = validate_raw_dir(raw, PROJECT_DIR)
+    assert first.ok and len(list((tmp_path / "cache").glob("*.json"))) == 1
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("an unchanged folder that passed was validated again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(raw_files, "_validate_raw_dir", not_again)
+        again = validate_raw_dir(raw, PROJECT_DIR)
+        assert again.summary() == first.summary()
+        with pytest.raises(AssertionError, match="validated again"):
+            validate_raw_dir(raw, PROJECT_DIR, expression_scale="tpm")  # another verdict
+        patched.setenv("CALCOMICS_VALIDATION_CACHE", "off")
+        with pytest.raises(AssertionError, match="validated again"):
+            validate_raw_dir(raw, PROJECT_DIR)
+    clinical = _clinical(raw)
+    clinical.loc[0, "patient_id"] = clinical.loc[1, "patient_id"]
+    _write_clinical(raw, clinical)
+    assert not validate_raw_dir(raw, PROJECT_DIR).ok

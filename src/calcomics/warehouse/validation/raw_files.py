@@ -47,6 +47,11 @@ from calcomics.warehouse.raw_layout import (
     raw_file_path,
 )
 from calcomics.warehouse.validation.failures import MAX_EXAMPLES, Failure
+from calcomics.warehouse.validation.passed_cache import (
+    load_passed,
+    store_passed,
+    validation_key,
+)
 from calcomics.warehouse.validation.raw_text import RawText, read_raw_text
 from calcomics.warehouse.validation.vocabulary import (
     SAMPLE_CELLS,
@@ -699,6 +704,25 @@ def validate_raw_dir(
     """
     raw_dir = Path(raw_dir)
     vocabulary: Vocabulary = load_vocabulary(project_dir)
+    # An unchanged folder that passed before is not read again (passed_cache module).
+    key = validation_key(raw_dir, vocabulary, expression_scale) if raw_dir.is_dir() else None
+    passed = load_passed(key) if key is not None else None
+    if passed is not None:
+        return ValidationReport(raw_dir=raw_dir, checked_files=passed["checked_files"],
+                                absent_files=passed["absent_files"],
+                                n_expectations=passed["n_expectations"])
+    report = _validate_raw_dir(raw_dir, vocabulary, expression_scale)
+    if report.ok and key is not None:
+        store_passed(key, {"checked_files": report.checked_files,
+                           "absent_files": report.absent_files,
+                           "n_expectations": report.n_expectations})
+    return report
+
+
+def _validate_raw_dir(
+    raw_dir: Path, vocabulary: Vocabulary, expression_scale: str | None
+) -> ValidationReport:
+    """Every check of :func:`validate_raw_dir` (no cache)."""
     report = ValidationReport(raw_dir=raw_dir)
     paths = {table: raw_file_path(raw_dir, table) for table in RAW_FILES}
     report.absent_files = [RAW_FILES[table] for table in absent_layers(raw_dir)]
