@@ -1,7 +1,8 @@
 -- int_gene_expression_log2 as one wide genes x samples table (gene_order, gene_symbol, one
 -- log2 column per sample): log2(FPKM + 1) (default), log2(TPM + 1) or log2(CPM + 1) from
 -- read counts, cell for cell the values of the long table. Read once by each transcriptomic
--- Python model (calcomics.warehouse.transcriptomic_inputs.wide_expression_matrix).
+-- Python model (calcomics.warehouse.transcriptomic_inputs.read_expression_matrix: groups of
+-- sample columns into one preallocated array).
 {%- set scale = var('expression_scale') %}
 {%- if scale not in ['fpkm', 'tpm', 'counts'] %}
     {{ exceptions.raise_compiler_error(
