@@ -37,11 +37,13 @@ OLD_READER_REQUIREMENT = "duckdb>=1.4,<1.5"
 DUCKDB_1_4_MAX_STORAGE = 67
 
 # Run by the DuckDB 1.4 reader: every table and view in full, rpt_cohort_flow's rows, and the
-# reader's own version, as JSON on stdout.
+# reader's own version, as JSON on stdout (no progress bar: DuckDB 1.4 prints one on stdout
+# when a query takes over 2 s, e.g. on a loaded machine).
 DUMP_SCRIPT = """
 import json, sys
 import duckdb
 connection = duckdb.connect(sys.argv[1], read_only=True)
+connection.execute("set enable_progress_bar = false")
 names = [f'"{s}"."{n}"' for s, n in connection.execute(
     "select table_schema, table_name from information_schema.tables order by all").fetchall()]
 counts = {n: len(connection.execute(f"select * from {n}").fetchall()) for n in names}
