@@ -530,7 +530,7 @@ def _check_matrix(
             numeric, failures = _matrix_cell_failures(
                 block, path.name, cell_rule, raw.row_lines[start:start + len(block)])
             cell_failures.append(failures)
-            yield numeric.to_numpy(dtype=float)
+            yield numeric
 
     evidence = detect_expression_scale_in_blocks(numeric_blocks(), len(raw.header) - 1)
     samples = pd.DataFrame({"sample_id": list(raw.header[1:])})
@@ -637,26 +637,30 @@ def _cells_failure(
                    tuple(sorted(set(row_lines[rows].tolist()))), examples, len(rows))
 
 
-def _matrix_numbers(values: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """The sample cells as numbers (NaN where empty or not a number), and the masks of the
-    empty cells and of the cells that are not numbers (``NaN``, ``NA``, ``n.d.``, ...)."""
-    text_columns = [c for c in values.columns if values[c].dtype == object]
-    numeric = values.copy()
+def _matrix_numbers(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sample cells as a float array (NaN where empty or not a number), and the masks of
+    the empty cells and of the cells that are not numbers (``NaN``, ``NA``, ``n.d.``, ...).
+
+    Columns pandas parsed as numbers are taken in one array copy; only text columns are
+    converted one by one (a wide matrix has thousands of columns: no per-column frame ops).
+    """
+    text = (values.dtypes == np.dtype(object)).to_numpy(dtype=bool)
+    numeric = np.full(values.shape, np.nan)
     empty = np.zeros(values.shape, dtype=bool)
-    for column in text_columns:
-        raw = values[column].astype(str)
+    if (~text).any():
+        numeric[:, ~text] = values.iloc[:, np.flatnonzero(~text)].to_numpy(dtype=float)
+    for position in np.flatnonzero(text):
+        raw = values.iloc[:, position].astype(str)
         blank = (raw.str.strip() == "").to_numpy()
-        numbers = pd.to_numeric(raw.mask(blank), errors="coerce")
-        numeric[column] = numbers
-        empty[:, values.columns.get_loc(column)] = blank
-    numeric = numeric.astype(float)
-    not_number = np.isnan(numeric.to_numpy()) & ~empty
+        numeric[:, position] = pd.to_numeric(raw.mask(blank), errors="coerce").to_numpy(float)
+        empty[:, position] = blank
+    not_number = np.isnan(numeric) & ~empty
     return numeric, empty, not_number
 
 
 def _matrix_cell_failures(
     frame: pd.DataFrame, file: str, cell_rule: ColumnRules, row_lines: np.ndarray
-) -> tuple[pd.DataFrame, list[Failure]]:
+) -> tuple[np.ndarray, list[Failure]]:
     """Sample cells numeric and finite, present when required, within the vocabulary's range;
     returns the cells as numbers too."""
     values = frame.iloc[:, 1:]
@@ -665,7 +669,7 @@ def _matrix_cell_failures(
     if not_number.any():
         failures.append(_cells_failure(file, values, not_number, "value must be numeric",
                                        show_values=True, row_lines=row_lines))
-    infinite = np.isinf(numeric.to_numpy())
+    infinite = np.isinf(numeric)
     if infinite.any():
         failures.append(_cells_failure(
             file, values, infinite, "value must be a finite number (Inf is not a measurement)",
@@ -674,15 +678,17 @@ def _matrix_cell_failures(
         failures.append(_cells_failure(file, values, empty, "value is required (empty cell)",
                                        show_values=False, row_lines=row_lines))
     low, high = cell_rule.between or (None, None)
-    finite = numeric.where(~infinite)
-    for bound, outside, text in ((low, finite.lt, ">="), (high, finite.gt, "<=")):
-        if bound is None:
-            continue
-        mask = outside(bound).to_numpy()
-        if mask.any():
-            failures.append(_cells_failure(
-                file, numeric, mask, f"abundance/expression must be {text} {_bound(bound)}",
-                show_values=True, row_lines=row_lines))
+    finite = np.where(infinite, np.nan, numeric)
+    with np.errstate(invalid="ignore"):
+        for bound, outside, text in ((low, np.less, ">="), (high, np.greater, "<=")):
+            if bound is None:
+                continue
+            mask = outside(finite, bound)
+            if mask.any():
+                failures.append(_cells_failure(
+                    file, pd.DataFrame(numeric, columns=values.columns), mask,
+                    f"abundance/expression must be {text} {_bound(bound)}",
+                    show_values=True, row_lines=row_lines))
     return numeric, failures
 
 
