@@ -26,6 +26,11 @@ inside dbt (``Could not write file "…": No space left on device``) is raised a
 
 Everything a build writes (the warehouse, ``.building``, the lock, the dbt target folder) is
 owner-only unless a group is asked for (:mod:`calcomics.warehouse.file_modes`).
+
+dbt parses the project once for all builds (issue 12): it runs in a working folder next to
+the file (:func:`dbt_workspace`) where the profile's path is a constant name and the raw files
+are read through a constant link, and the partial-parse state of the last run with the same
+vars is shared through the project's ``target/partial_parse/`` (:func:`partial_parse_cache`).
 """
 
 from __future__ import annotations
@@ -475,6 +480,7 @@ def dbt_workspace(database: Path) -> Iterator[DbtWorkspace]:
     file, and what DuckDB left there) is removed on exit.
     """
     database = Path(database).resolve()
+    database.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=database.name + WORKSPACE_INFIX, dir=database.parent))
     try:
         if not database.exists():
