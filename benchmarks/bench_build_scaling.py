@@ -11,8 +11,13 @@ the numbers to compare on a shared machine; wall time moves with the load.
 Options (``--vars``) are passed to the build, e.g. GSVA's large-cohort modes. A size whose
 build fails is reported with its exit code and the table continues.
 
+With ``--keep DIR`` each size's measurement is also saved as ``DIR/result_<patients>.json``;
+``--combine DIR...`` prints the table from saved results (sizes measured in separate runs,
+e.g. the 10,000-patient build on its own).
+
 Usage: python benchmarks/bench_build_scaling.py [--sizes 316 2000 10000] [--top 5]
        [--vars '{...}'] [--keep DIR] [--markdown]
+       python benchmarks/bench_build_scaling.py --combine DIR [DIR ...] [--top 5] [--markdown]
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from calcomics.warehouse.build import default_target_path
@@ -133,7 +138,16 @@ def main() -> int:
     parser.add_argument("--vars", help="dbt variables for every build (YAML/JSON mapping)")
     parser.add_argument("--keep", help="work in this folder and keep it (default: a temp dir)")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument("--combine", nargs="+", metavar="DIR",
+                        help="print the table from the result_<n>.json files in these folders")
     args = parser.parse_args()
+    if args.combine:
+        saved = [SizeResult(**json.loads(path.read_text())) for folder in args.combine
+                 for path in Path(folder).glob("result_*.json")]
+        results = sorted(saved, key=lambda r: r.patients)
+        print(f"calcomics build scaling (saved results), {os.cpu_count()} CPUs")
+        print(report(results, args.top, args.markdown))
+        return 0
     with tempfile.TemporaryDirectory(prefix="calcomics-scaling-") as tmp:
         work = Path(args.keep) if args.keep else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -141,6 +155,8 @@ def main() -> int:
         for n in sorted(args.sizes):
             results.append(measure(n, work, args.vars))
             r = results[-1]
+            if args.keep:
+                (work / f"result_{n}.json").write_text(json.dumps(asdict(r), indent=1))
             print(f"{n} patients: exit {r.exit_code}, build {r.cpu_s:.0f} CPU s, "
                   f"{r.peak_mib:.0f} MiB peak", file=sys.stderr, flush=True)
         print(f"calcomics build scaling, {os.cpu_count()} CPUs"
