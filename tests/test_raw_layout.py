@@ -37,8 +37,8 @@ def test_every_source_reads_its_file_variable(table):
     variable = f"CALCOMICS_RAW_FILE_{table.upper()}"
     text = SOURCES.read_text()
     assert (
-        f"env_var('{variable}', env_var('CALCOMICS_RAW_DIR', 'data/raw') ~ '/{RAW_FILES[table]}')"
-        in text
+        f"(env_var('{variable}', '') or env_var('CALCOMICS_RAW_DIR', 'data/raw') ~ "
+        f"'/{RAW_FILES[table]}')" in text
     )
 
 
