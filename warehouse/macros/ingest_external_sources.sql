@@ -12,6 +12,12 @@
             memory_limit (measured: 2 threads fail at 6 GB, 1 thread peaks at 3.5 GB); the
             cost in CPU seconds is the same. -#}
         {%- do run_query('set threads = 1') -%}
+        {#- Ingestion runs alone (before any model), so it may use more memory than the
+            build's cap (profiles.yml): var ingest_memory_limit, then the cap again (as
+            DuckDB prints it: rounded to 0.1 GiB). -#}
+        {%- set build_memory_limit = run_query(
+            "select current_setting('memory_limit')").columns[0].values()[0] -%}
+        {%- do run_query("set memory_limit = '" ~ var('ingest_memory_limit') ~ "'") -%}
         {%- set schemas = [] -%}
         {%- for node in graph.sources.values() | sort(attribute='unique_id')
             if node.config.get('external_location') -%}
@@ -25,6 +31,7 @@
                              ~ node.config.external_location) -%}
         {%- endfor -%}
         {%- do run_query('reset threads') -%}
+        {%- do run_query("set memory_limit = '" ~ build_memory_limit ~ "'") -%}
     {%- endif -%}
     select 1 as ingested
 {%- endmacro %}
