@@ -279,7 +279,8 @@ def test_matrix_checked_in_row_blocks_reports_as_one_pass(raw, monkeypatch):
         expression.loc[row, column] = value
     expression.to_csv(raw / "expression_fpkm.tsv", sep="\t", index=False)
     one_pass = _messages(raw)
-    monkeypatch.setattr(raw_files, "MATRIX_BLOCK_CELLS", 1)  # one gene row per block
+    # blocks of 20 gene rows: the bad cells fall in three different blocks
+    monkeypatch.setattr(raw_files, "MATRIX_BLOCK_CELLS", 20 * len(expression.columns))
     assert _messages(raw) == one_pass
     expected = (f"expression_fpkm.tsv, column '{first}, {second}': value must be numeric — "
                 "2 row(s) fail, line(s) 3, 42; offending value(s): 'n.d.', 'NA'")
