@@ -40,6 +40,17 @@ def expression_matrix(long: pd.DataFrame, value: str = "log2_expression") -> pd.
 WIDE_ID_COLUMNS = ("gene_order", "gene_symbol")
 
 
+def _check_one_row_per_gene(genes: pd.Series) -> None:
+    """A gene symbol listed twice is an error naming it and its count."""
+    repeated = genes[genes.duplicated()]
+    if len(repeated):
+        gene = repeated.iloc[0]
+        raise MatrixShapeError(
+            f"expression: gene_symbol '{gene}' appears {int((genes == gene).sum())} times "
+            "(one row per gene expected)"
+        )
+
+
 def wide_expression_matrix(wide: pd.DataFrame) -> pd.DataFrame:
     """``int_gene_expression_matrix`` rows (gene_order, gene_symbol, one column per sample)
     to the genes x samples matrix :func:`expression_matrix` makes from the long table.
@@ -59,13 +70,7 @@ def wide_expression_matrix(wide: pd.DataFrame) -> pd.DataFrame:
     """
     ordered = wide.sort_values("gene_order", kind="stable")
     genes = ordered["gene_symbol"].astype(object)
-    repeated = genes[genes.duplicated()]
-    if len(repeated):
-        gene = repeated.iloc[0]
-        raise MatrixShapeError(
-            f"expression: gene_symbol '{gene}' appears {int((genes == gene).sum())} times "
-            "(one row per gene expected)"
-        )
+    _check_one_row_per_gene(genes)
     samples = sorted(str(c) for c in wide.columns if c not in WIDE_ID_COLUMNS)
     values = ordered[samples].to_numpy(dtype=float) if samples else np.empty((len(genes), 0))
     matrix = pd.DataFrame(
@@ -111,13 +116,7 @@ def _gene_positions(relation: Any) -> pd.Index:
     order = ids.column("gene_order").to_numpy(zero_copy_only=False)
     symbols = np.asarray(ids.column("gene_symbol").to_pylist(), dtype=object)
     genes = pd.Series(symbols[np.argsort(order, kind="stable")], dtype=object)
-    repeated = genes[genes.duplicated()]
-    if len(repeated):
-        gene = repeated.iloc[0]
-        raise MatrixShapeError(
-            f"expression: gene_symbol '{gene}' appears {int((genes == gene).sum())} times "
-            "(one row per gene expected)"
-        )
+    _check_one_row_per_gene(genes)
     return pd.Index(np.asarray(genes, dtype=object), name="gene_symbol")
 
 
