@@ -9,15 +9,17 @@ process, and the warehouse file size; then the slowest dbt nodes (execution time
 the numbers to compare on a shared machine; wall time moves with the load. Builds run with
 ``CALCOMICS_VALIDATION_CACHE=off`` (every build validates its raw files, as a first build does).
 
-Options (``--vars``) are passed to the build, e.g. GSVA's large-cohort modes. A size whose
-build fails is reported with its exit code and the table continues.
+Options (``--vars``) are passed to the build, e.g. GSVA's large-cohort modes. With
+``--threads 1`` dbt builds one node at a time (``CALCOMICS_DBT_THREADS``): each node's time
+is then its own, not shared with a node running beside it, so the exponents are the nodes'
+costs. A size whose build fails is reported with its exit code and the table continues.
 
 With ``--keep DIR`` each size's measurement is also saved as ``DIR/result_<patients>.json``;
 ``--combine DIR...`` prints the table from saved results (sizes measured in separate runs,
 e.g. the 10,000-patient build on its own).
 
 Usage: python benchmarks/bench_build_scaling.py [--sizes 316 2000 10000] [--top 5]
-       [--vars '{...}'] [--keep DIR] [--markdown]
+       [--vars '{...}'] [--threads N] [--keep DIR] [--markdown]
        python benchmarks/bench_build_scaling.py --combine DIR [DIR ...] [--top 5] [--markdown]
 """
 
@@ -53,12 +55,15 @@ class SizeResult:
     node_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def run_measured(argv: list[str], log: Path) -> tuple[int, float, float, float]:
+def run_measured(argv: list[str], log: Path, threads: int | None = None
+                 ) -> tuple[int, float, float, float]:
     """Exit code, wall s, CPU s (with waited-for descendants), peak RSS MiB of ``argv``."""
     started = time.perf_counter()
     with log.open("w") as out:
         # a first build: the raw files are validated, not answered from an earlier pass
         environment = {**os.environ, "CALCOMICS_VALIDATION_CACHE": "off"}
+        if threads is not None:
+            environment["CALCOMICS_DBT_THREADS"] = str(threads)
         process = subprocess.Popen(argv, cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT,
                                    env=environment)
         _, status, usage = os.wait4(process.pid, 0)
@@ -76,7 +81,8 @@ def node_seconds(target: Path) -> dict[str, float]:
     return {r["unique_id"].split(".", 2)[-1]: float(r["execution_time"]) for r in results}
 
 
-def measure(patients: int, work: Path, dbt_vars: str | None) -> SizeResult:
+def measure(patients: int, work: Path, dbt_vars: str | None,
+            threads: int | None = None) -> SizeResult:
     raw, warehouse = work / f"raw_{patients}", work / f"warehouse_{patients}.duckdb"
     result = SizeResult(patients)
     code, _, synth_cpu, _ = run_measured(
@@ -90,7 +96,7 @@ def measure(patients: int, work: Path, dbt_vars: str | None) -> SizeResult:
              "--project-dir", str(PROJECT)]
     if dbt_vars:
         build += ["--vars", dbt_vars]
-    code, wall, cpu, peak = run_measured(build, work / f"build_{patients}.log")
+    code, wall, cpu, peak = run_measured(build, work / f"build_{patients}.log", threads)
     result.exit_code, result.wall_s, result.cpu_s, result.peak_mib = code, wall, cpu, peak
     if warehouse.is_file():
         result.warehouse_mib = warehouse.stat().st_size / 2**20
@@ -140,6 +146,8 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[316, 2000, 10000])
     parser.add_argument("--top", type=int, default=5, help="slowest nodes shown (default 5)")
     parser.add_argument("--vars", help="dbt variables for every build (YAML/JSON mapping)")
+    parser.add_argument("--threads", type=int,
+                        help="dbt threads of every build (default: the profile's, 2)")
     parser.add_argument("--keep", help="work in this folder and keep it (default: a temp dir)")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.add_argument("--combine", nargs="+", metavar="DIR",
@@ -157,13 +165,14 @@ def main() -> int:
         work.mkdir(parents=True, exist_ok=True)
         results = []
         for n in sorted(args.sizes):
-            results.append(measure(n, work, args.vars))
+            results.append(measure(n, work, args.vars, args.threads))
             r = results[-1]
             if args.keep:
                 (work / f"result_{n}.json").write_text(json.dumps(asdict(r), indent=1))
             print(f"{n} patients: exit {r.exit_code}, build {r.cpu_s:.0f} CPU s, "
                   f"{r.peak_mib:.0f} MiB peak", file=sys.stderr, flush=True)
         print(f"calcomics build scaling, {os.cpu_count()} CPUs"
+              + (f", {args.threads} dbt thread(s)" if args.threads else "")
               + (f", vars {args.vars}" if args.vars else ""))
         print(report(results, args.top, args.markdown))
     return 0 if all(r.exit_code == 0 for r in results) else 1
