@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import inspect
 import os
+import pickle
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pytest
@@ -51,6 +55,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.unit)
 
 
+T = TypeVar("T")
+
+
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+              make: Callable[[Path], T]) -> T:
+    """``make(folder)`` run once per test run, its result reused: the session fixtures that
+    build a warehouse. The suite runs on pytest-xdist workers (pyproject ``-n 2``); a session
+    fixture is per worker, so the folder and the pickled result are kept in the run's temp
+    folder that the workers share, and the first worker to need them makes them under a file
+    lock while the other waits. Without xdist, the run's own temp folder."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-<n>/, shared by this run's popen-gw<k>/ folders
+    saved = base / f"{name}.pickle"
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if saved.is_file():
+            return pickle.loads(saved.read_bytes())
+        folder = base / name
+        shutil.rmtree(folder, ignore_errors=True)  # left by a worker whose make() failed
+        folder.mkdir()
+        result = make(folder)
+        saved.write_bytes(pickle.dumps(result))
+        return result
+
+
 @pytest.fixture(scope="session")
 def default_cohort():
     """The published-size demo cohort (316 patients, seed 0)."""
@@ -66,16 +96,18 @@ def small_raw_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def default_build(tmp_path_factory, default_cohort) -> tuple[BuildResult, Path]:
+def default_build(tmp_path_factory, request) -> tuple[BuildResult, Path]:
     """A real `calcomics build` (validation + full dbt build) of the default demo cohort,
-    written as `calcomics synth` writes it (with its provenance marker)."""
-    root = tmp_path_factory.mktemp("default_build")
-    raw = root / "raw"
-    paths = write_cohort(default_cohort, raw)
-    write_demo_marker(raw, paths.values(), 316, 0)
-    result = build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True,
-                             target_path=root / "target")
-    return result, root / "warehouse.duckdb"
+    written as `calcomics synth` writes it (with its provenance marker); built once per run."""
+    def make(root: Path) -> tuple[BuildResult, Path]:
+        raw = root / "raw"
+        paths = write_cohort(request.getfixturevalue("default_cohort"), raw)
+        write_demo_marker(raw, paths.values(), 316, 0)
+        result = build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True,
+                                 target_path=root / "target")
+        return result, root / "warehouse.duckdb"
+
+    return made_once(tmp_path_factory, "default_build", make)
 
 
 @pytest.fixture(scope="session")
@@ -98,14 +130,17 @@ def demo_report(default_build, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def snf_build(tmp_path_factory, default_cohort) -> tuple[BuildResult, Path]:
+def snf_build(tmp_path_factory, request) -> tuple[BuildResult, Path]:
     """The default demo cohort built with a second grouping: SNF subtype (4 groups)."""
-    root = tmp_path_factory.mktemp("snf_build")
-    raw = root / "raw"
-    write_cohort(default_cohort, raw)
-    result = build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True,
-                             dbt_vars={"grouping": "snf_subtype"}, target_path=root / "target")
-    return result, root / "warehouse.duckdb"
+    def make(root: Path) -> tuple[BuildResult, Path]:
+        raw = root / "raw"
+        write_cohort(request.getfixturevalue("default_cohort"), raw)
+        result = build_warehouse(PROJECT_DIR, raw, root / "warehouse.duckdb", quiet=True,
+                                 dbt_vars={"grouping": "snf_subtype"},
+                                 target_path=root / "target")
+        return result, root / "warehouse.duckdb"
+
+    return made_once(tmp_path_factory, "snf_build", make)
 
 
 @pytest.fixture(scope="session")
@@ -140,22 +175,29 @@ def run_calcomics_build(*args: str) -> subprocess.CompletedProcess:
 def tcga_raw(tmp_path_factory) -> Path:
     """The example imported into a raw folder with ``calcomics import`` (clinical with the
     example's mapping, MAF, expression), as its README says."""
-    raw = tmp_path_factory.mktemp("tcga") / "raw"
-    run_calcomics("import", "clinical", str(TCGA_EXAMPLE / "clinical.tsv"),
-                  "--mapping", str(TCGA_EXAMPLE / "clinical_mapping.yaml"), "--out", str(raw))
-    run_calcomics("import", "maf", str(TCGA_EXAMPLE / "mutations.maf.tsv.gz"), "--out", str(raw))
-    run_calcomics("import", "expression", str(TCGA_EXAMPLE / "expression_counts.tsv.gz"),
-                  "--out", str(raw))
-    return raw
+    def make(root: Path) -> Path:
+        raw = root / "raw"
+        run_calcomics("import", "clinical", str(TCGA_EXAMPLE / "clinical.tsv"), "--mapping",
+                      str(TCGA_EXAMPLE / "clinical_mapping.yaml"), "--out", str(raw))
+        run_calcomics("import", "maf", str(TCGA_EXAMPLE / "mutations.maf.tsv.gz"),
+                      "--out", str(raw))
+        run_calcomics("import", "expression", str(TCGA_EXAMPLE / "expression_counts.tsv.gz"),
+                      "--out", str(raw))
+        return raw
+
+    return made_once(tmp_path_factory, "tcga", make)
 
 
 @pytest.fixture(scope="session")
-def tcga_build(tcga_raw) -> tuple[Path, subprocess.CompletedProcess]:
+def tcga_build(tmp_path_factory, tcga_raw) -> tuple[Path, subprocess.CompletedProcess]:
     """``calcomics build --grouping histological_type`` of the imported example."""
-    warehouse = tcga_raw.parent / "tcga.duckdb"
-    done = run_calcomics_build("--raw-dir", str(tcga_raw), "--warehouse", str(warehouse),
-                               "--grouping", "histological_type", "--vars", TCGA_VARS)
-    return warehouse, done
+    def make(_: Path) -> tuple[Path, subprocess.CompletedProcess]:
+        warehouse = tcga_raw.parent / "tcga.duckdb"
+        done = run_calcomics_build("--raw-dir", str(tcga_raw), "--warehouse", str(warehouse),
+                                   "--grouping", "histological_type", "--vars", TCGA_VARS)
+        return warehouse, done
+
+    return made_once(tmp_path_factory, "tcga_build", make)
 
 
 @pytest.fixture
