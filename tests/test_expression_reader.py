@@ -44,12 +44,32 @@ def connection():
 
 
 @pytest.mark.parametrize("layout", ["genes", "samples"])
-@pytest.mark.parametrize("batch_bytes", [1, 8 * 40 * 7, 1 << 26])
-def test_same_matrix_as_the_pandas_path(connection, layout, batch_bytes):
+@pytest.mark.parametrize(("batch_bytes", "max_reads"),
+                         [(1, None), (1, 3), (8 * 600 * 7, None), (1 << 26, 8)])
+def test_same_matrix_as_the_pandas_path(connection, layout, batch_bytes, max_reads):
     expected = wide_expression_matrix(connection.table("expression").df())
     got = read_expression_matrix(connection.table("expression"), layout=layout,
-                                 batch_bytes=batch_bytes)
+                                 batch_bytes=batch_bytes, max_reads=max_reads)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+@pytest.mark.parametrize(("batch_bytes", "max_reads", "reads"),
+                         [(1, None, 40), (1, 3, 3), (1, 40, 40), (8 * 600 * 7, None, 6),
+                          (8 * 600 * 7, 2, 2), (1 << 26, 8, 1)])
+def test_reads_are_groups_of_columns_at_most_max_reads(connection, monkeypatch, batch_bytes,
+                                                       max_reads, reads):
+    """40 samples x 600 genes: a read holds batch_bytes of values (at least one column),
+    and there are never more than max_reads of them (the groups grow instead)."""
+    from calcomics.warehouse import transcriptomic_inputs
+
+    fetched = []
+    real = transcriptomic_inputs._fetch_columns
+    monkeypatch.setattr(transcriptomic_inputs, "_fetch_columns",
+                        lambda relation, columns: fetched.append(columns)
+                        or real(relation, columns))
+    read_expression_matrix(connection.table("expression"), batch_bytes=batch_bytes,
+                           max_reads=max_reads)
+    assert len(fetched) - 1 == reads  # the first fetch reads the gene ids
 
 
 @pytest.mark.parametrize("layout", ["genes", "samples"])

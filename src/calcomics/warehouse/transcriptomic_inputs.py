@@ -89,6 +89,11 @@ def wide_expression_matrix(wide: pd.DataFrame) -> pd.DataFrame:
 
 #: Budget of one read of :func:`read_expression_matrix` (bytes of values per group of columns).
 READ_BATCH_BYTES = 64 << 20
+#: Most reads of :func:`read_expression_matrix`: planning one query over the wide matrix view
+#: costs time in proportion to its columns (1.5 s at 10,000 samples), so a fixed read size
+#: would make the whole read grow with samples squared; past this many reads of
+#: ``READ_BATCH_BYTES`` the groups grow instead (each at most 1 / MAX_READS of the matrix).
+MAX_READS = 8
 #: Storage orders of :func:`read_expression_matrix`.
 MATRIX_LAYOUTS = ("genes", "samples")
 
@@ -138,6 +143,7 @@ def read_expression_matrix(
     genes: Iterable[str] | None = None,
     layout: str = "genes",
     batch_bytes: int = READ_BATCH_BYTES,
+    max_reads: int | None = MAX_READS,
 ) -> pd.DataFrame:
     """``int_gene_expression_matrix`` (a DuckDB relation) to the genes x samples matrix of
     :func:`wide_expression_matrix`, filled in place: one float64 array, no intermediate
@@ -165,6 +171,10 @@ def read_expression_matrix(
         (what ssGSEA and GSEA's permutations read: ``to_numpy().T`` is then no copy).
     batch_bytes
         Values per read, in bytes (at least one sample column per read).
+    max_reads
+        At most this many reads (groups of sample columns): a larger matrix is read in
+        larger groups, so the number of queries, each planned over every column of the
+        view, stays bounded (None: groups of ``batch_bytes`` whatever their number).
 
     Returns
     -------
@@ -193,6 +203,8 @@ def read_expression_matrix(
     values = storage if layout == "genes" else storage.T
     missing = False
     per_read = max(1, int(batch_bytes) // (8 * max(n_genes, 1)))
+    if max_reads is not None:
+        per_read = max(per_read, -(-n_samples // max(1, int(max_reads))))
     for first in range(0, n_samples if n_genes else 0, per_read):
         group = range(first, min(first + per_read, n_samples))
         # DuckDB materialises a query's Arrow result before the first batch: one query per
