@@ -83,19 +83,11 @@ select library_version as engine_version from pragma_version()
 select version() as engine_version
 {%- endmacro %}
 
-{#- A sum added in a fixed order, so floating-point results are the same on every run
-    (DuckDB's parallel sum adds in thread order: last bits differ between builds). -#}
-{% macro ordered_sum(expression, order_by) -%}
-    {{ return(adapter.dispatch('ordered_sum', 'calcomics')(expression, order_by)) }}
-{%- endmacro %}
-
-{% macro default__ordered_sum(expression, order_by) -%}
-sum({{ expression }} order by {{ order_by }})
-{%- endmacro %}
-
-{% macro spark__ordered_sum(expression, order_by) -%}
-aggregate(
-    transform(array_sort(collect_list(struct({{ order_by }} as k, {{ expression }} as v))), e -> e.v),
-    cast(0 as double), (total, x) -> total + x
-)
+{#- An exact sum: each term rounded to 1e-18 (decimal(38, 18)) and added in integer
+    arithmetic, so the result is the same bits on every build whatever the order of
+    addition (DuckDB's parallel float sum adds in thread order), in one streaming pass (an
+    ordered sum buffers and sorts every group's rows). Standard SQL: DuckDB and Spark alike.
+    The total must stay below 1e20 (an overflow is an error, not a wrong number). -#}
+{% macro exact_sum(expression) -%}
+cast(sum(cast({{ expression }} as decimal(38, 18))) as double)
 {%- endmacro %}

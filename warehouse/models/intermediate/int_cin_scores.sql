@@ -16,16 +16,14 @@ scored as (
     select
         gene_copy_number.sample_id,
         count(*) as n_genes,
-        -- added in gene order: the same bits on every build (a parallel sum is not)
+        -- exact: the same bits on every build (a parallel float sum is not)
         {% if var('cin_value_type') == 'thresholded' %}
-            {{ ordered_sum(
-                'gene_copy_number.copy_number_call * gene_copy_number.copy_number_call',
-                'gene_copy_number.gene_symbol'
+            {{ exact_sum(
+                'gene_copy_number.copy_number_call * gene_copy_number.copy_number_call'
             ) }}
         {% else %}
-            {{ ordered_sum(
-                'gene_copy_number.copy_number_value * gene_copy_number.copy_number_value',
-                'gene_copy_number.gene_symbol'
+            {{ exact_sum(
+                'gene_copy_number.copy_number_value * gene_copy_number.copy_number_value'
             ) }}
         {% endif %} as cin_score
     from gene_copy_number
