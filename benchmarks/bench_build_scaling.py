@@ -8,6 +8,9 @@ process, and the warehouse file size; then the slowest dbt nodes (execution time
 ``log(t2 / t1) / log(n2 / n1)`` (1.0 = linear in patients). CPU seconds and exponents are
 the numbers to compare on a shared machine; wall time moves with the load. Builds run with
 ``CALCOMICS_VALIDATION_CACHE=off`` (every build validates its raw files, as a first build does).
+Before the sizes, a small cohort (40 patients) is built and not reported, so every size
+finds what any later build finds: numba's compiled kernels on disk and dbt's partial parse
+(``--no-warm-up`` measures the first size cold: + the kernels' compilation and a full parse).
 
 Options (``--vars``) are passed to the build, e.g. GSVA's large-cohort modes. With
 ``--threads 1`` dbt builds one node at a time (``CALCOMICS_DBT_THREADS``): each node's time
@@ -41,6 +44,8 @@ from calcomics.warehouse.build import default_target_path
 
 PROJECT = Path(__file__).resolve().parents[1]
 CALCOMICS = str(Path(sys.executable).parent / "calcomics")
+#: Patients of the unreported first build (compiles the kernels, writes the partial parse).
+WARM_UP_PATIENTS = 40
 
 
 @dataclass
@@ -146,6 +151,8 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[316, 2000, 10000])
     parser.add_argument("--top", type=int, default=5, help="slowest nodes shown (default 5)")
     parser.add_argument("--vars", help="dbt variables for every build (YAML/JSON mapping)")
+    parser.add_argument("--no-warm-up", action="store_true",
+                        help="no unreported 40-patient build first (the first size is cold)")
     parser.add_argument("--threads", type=int,
                         help="dbt threads of every build (default: the profile's, 2)")
     parser.add_argument("--keep", help="work in this folder and keep it (default: a temp dir)")
@@ -163,6 +170,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="calcomics-scaling-") as tmp:
         work = Path(args.keep) if args.keep else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        if not args.no_warm_up:
+            (work / "warm_up").mkdir(exist_ok=True)
+            warm = measure(WARM_UP_PATIENTS, work / "warm_up", args.vars, args.threads)
+            print(f"warm-up ({WARM_UP_PATIENTS} patients): exit {warm.exit_code}",
+                  file=sys.stderr, flush=True)
         results = []
         for n in sorted(args.sizes):
             results.append(measure(n, work, args.vars, args.threads))
@@ -172,6 +184,7 @@ def main() -> int:
             print(f"{n} patients: exit {r.exit_code}, build {r.cpu_s:.0f} CPU s, "
                   f"{r.peak_mib:.0f} MiB peak", file=sys.stderr, flush=True)
         print(f"calcomics build scaling, {os.cpu_count()} CPUs"
+              + (", cold first size" if args.no_warm_up else ", after a warm-up build")
               + (f", {args.threads} dbt thread(s)" if args.threads else "")
               + (f", vars {args.vars}" if args.vars else ""))
         print(report(results, args.top, args.markdown))
