@@ -15,7 +15,7 @@ finds what any later build finds: numba's compiled kernels on disk and dbt's par
 Options (``--vars``) are passed to the build, e.g. GSVA's large-cohort modes. With
 ``--threads 1`` dbt builds one node at a time (``CALCOMICS_DBT_THREADS``): each node's time
 is then its own, not shared with a node running beside it, so the exponents are the nodes'
-costs. A size whose build fails is reported with its exit code and the table continues.
+costs (the profile's default). A size whose build fails is reported with its exit code and the table continues.
 
 With ``--keep DIR`` each size's measurement is also saved as ``DIR/result_<patients>.json``;
 ``--combine DIR...`` prints the table from saved results (sizes measured in separate runs,
@@ -154,7 +154,7 @@ def main() -> int:
     parser.add_argument("--no-warm-up", action="store_true",
                         help="no unreported 40-patient build first (the first size is cold)")
     parser.add_argument("--threads", type=int,
-                        help="dbt threads of every build (default: the profile's, 2)")
+                        help="dbt threads of every build (default: the profile's, 1)")
     parser.add_argument("--keep", help="work in this folder and keep it (default: a temp dir)")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.add_argument("--combine", nargs="+", metavar="DIR",
