@@ -13,9 +13,10 @@ finds what any later build finds: numba's compiled kernels on disk and dbt's par
 (``--no-warm-up`` measures the first size cold: + the kernels' compilation and a full parse).
 
 Options (``--vars``) are passed to the build, e.g. GSVA's large-cohort modes. With
-``--threads 1`` dbt builds one node at a time (``CALCOMICS_DBT_THREADS``): each node's time
-is then its own, not shared with a node running beside it, so the exponents are the nodes'
-costs (the profile's default). A size whose build fails is reported with its exit code and the table continues.
+``--threads 1`` (the profile's default) dbt builds one node at a time
+(``CALCOMICS_DBT_THREADS``): each node's time is then its own, not shared with a node running
+beside it, so the exponents are the nodes' costs. A size whose build fails is reported with
+its exit code and the table continues.
 
 With ``--keep DIR`` each size's measurement is also saved as ``DIR/result_<patients>.json``;
 ``--combine DIR...`` prints the table from saved results (sizes measured in separate runs,
