@@ -191,8 +191,8 @@ def tcga_raw(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tcga_build(tmp_path_factory, tcga_raw) -> tuple[Path, subprocess.CompletedProcess]:
     """``calcomics build --grouping histological_type`` of the imported example."""
-    def make(_: Path) -> tuple[Path, subprocess.CompletedProcess]:
-        warehouse = tcga_raw.parent / "tcga.duckdb"
+    def make(root: Path) -> tuple[Path, subprocess.CompletedProcess]:
+        warehouse = root / "tcga.duckdb"
         done = run_calcomics_build("--raw-dir", str(tcga_raw), "--warehouse", str(warehouse),
                                    "--grouping", "histological_type", "--vars", TCGA_VARS)
         return warehouse, done
