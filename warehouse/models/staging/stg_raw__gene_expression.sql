@@ -1,19 +1,13 @@
 -- Wide gene x sample expression matrix to one row per sample and gene, on the scale of the
 -- file (FPKM by default; read counts or TPM with the expression_scale variable). gene_order
--- keeps the file's row order: GSVA/ssGSEA break rank ties by it, as R does.
-with source as (
-    select * from {{ source('raw', 'expression') }}
-),
+-- keeps the file's row order: GSVA/ssGSEA break rank ties by it, as R does. The matrix is
+-- unpivoted in groups of sample columns straight from the ingested table (unpivot_matrix), so
+-- the cost per cell does not grow with the number of samples.
+{%- set samples = matrix_sample_columns(source('raw', 'expression'), ['gene_symbol']) %}
 
-numbered as (
-    select
-        row_number() over () as gene_order,
-        *
-    from source
-),
-
-unpivoted as (
-    {{ unpivot_matrix('numbered', 'gene_symbol', 'expression_value', ['gene_order']) }}
+with unpivoted as (
+    {{ unpivot_matrix(source('raw', 'expression'), 'gene_symbol', 'expression_value',
+                      sample_columns=samples, row_order_column='gene_order') }}
 )
 
 select * from unpivoted
