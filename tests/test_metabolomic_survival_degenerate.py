@@ -24,6 +24,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -206,3 +207,58 @@ def test_no_pair_passing_the_thresholds_gives_empty_network_marts(tmp_path, smal
             "select count(distinct feature_id), count(distinct sample_id) "
             "from intermediate.int_metabolite_abundances where platform = 'polar'").fetchone()
     assert polar[0] > 1 and polar[1] >= 3  # there was something to correlate
+
+
+def test_a_sample_measured_nowhere_is_ingested_and_unpivoted(tmp_path, small_raw_dir):
+    """A lipid sample column empty in every row (all "not detected") is typed VARCHAR by the
+    CSV sniffer beside DOUBLE columns; the unpivot casts every sample column first, so the
+    layer builds and that sample's cells are all nulls (UNPIVOT refuses mixed types)."""
+    raw = tmp_path / "raw"
+    shutil.copytree(small_raw_dir, raw)
+    lipids = pd.read_csv(raw / "lipidomics.tsv", sep="\t", dtype=str)
+    blank = lipids.columns[1]
+    lipids[blank] = ""
+    lipids.to_csv(raw / "lipidomics.tsv", sep="\t", index=False)
+    warehouse = _build(raw, tmp_path, ("--select", "stg_raw__lipid_abundances",
+                                       "stg_raw__gene_expression",
+                                       "stg_raw__gene_expression_matrix",
+                                       "--indirect-selection", "cautious"),
+                       "--vars", "{unpivot_columns_per_group: 16}")  # 40 samples: 3 groups
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        raw_type = connection.execute(
+            "select data_type from duckdb_columns() where schema_name = 'raw' "
+            "and table_name = 'lipidomics' and column_name = ?", [blank]).fetchone()[0]
+        cells = connection.execute(
+            "select count(*), count(abundance) from staging.stg_raw__lipid_abundances "
+            "where sample_id = ?", [blank]).fetchone()
+        others = connection.execute(
+            "select count(*), count(abundance) from staging.stg_raw__lipid_abundances "
+            "where sample_id <> ?", [blank]).fetchone()
+        expression = connection.execute(
+            "select count(*), count(distinct sample_id), min(gene_order), max(gene_order) "
+            "from staging.stg_raw__gene_expression").fetchone()
+        # the long view (table rowid) and the wide view (row_number) number genes alike
+        order_mismatches = connection.execute(
+            "select count(*) from (select distinct gene_symbol, gene_order "
+            "from staging.stg_raw__gene_expression) as long_view "
+            "full join staging.stg_raw__gene_expression_matrix as wide_view "
+            "using (gene_symbol, gene_order) "
+            "where long_view.gene_symbol is null or wide_view.gene_symbol is null").fetchone()[0]
+        long_cells = connection.execute(
+            "select gene_order, sample_id, expression_value "
+            "from staging.stg_raw__gene_expression").df()
+        wide_cells = connection.execute(
+            "select * exclude (gene_symbol) from staging.stg_raw__gene_expression_matrix "
+            "order by gene_order").df().set_index("gene_order")
+    pivoted = long_cells.pivot(index="gene_order", columns="sample_id",
+                               values="expression_value").sort_index()
+    assert list(pivoted.index) == list(wide_cells.index)
+    assert np.array_equal(pivoted[wide_cells.columns].to_numpy(), wide_cells.to_numpy(),
+                          equal_nan=True)
+    assert order_mismatches == 0
+    assert raw_type == "VARCHAR"
+    assert cells == (len(lipids), 0)
+    assert others[0] == len(lipids) * (len(lipids.columns) - 2) and others[1] > 0
+    genes = pd.read_csv(raw / "expression_fpkm.tsv", sep="\t", usecols=[0])
+    n_samples = len(pd.read_csv(raw / "expression_fpkm.tsv", sep="\t", nrows=0).columns) - 1
+    assert expression == (len(genes) * n_samples, n_samples, 1, len(genes))

@@ -5,6 +5,8 @@
         dropping them silently. keep_columns are carried along (e.g. the file row number).
         UNPIVOT needs at least one column, and an absent layer (header-only matrix, only the
         id column) has none: a placeholder sample column is added and its rows dropped.
+        Every sample column is cast to double before the unpivot (which refuses mixed types):
+        the CSV sniffer types a column that is empty in its sample rows VARCHAR.
 
         With sample_columns (matrix_sample_columns: the names, known when the model runs),
         matrix_relation must be the ingested table itself: it is unpivoted columns_per_group
@@ -32,7 +34,7 @@
         select
             {{ ([id_column] + carried) | join(', ') }}
             {%- for sample in group %},
-            {{ adapter.quote(sample) }}
+            cast({{ adapter.quote(sample) }} as double) as {{ adapter.quote(sample) }}
             {%- endfor %}
         from {{ matrix_relation }}
     )
@@ -54,7 +56,8 @@
         cast({{ value_column }} as double) as {{ value_column }}
     from (
         select
-            {{ (carried + ['*']) | join(', ') }},
+            {{ ([id_column] + carried) | join(', ') }},
+            cast(columns(* exclude ({{ ([id_column] + keep_columns) | join(', ') }})) as double),
             cast(null as double) as __calcomics_no_sample__
         from {{ matrix_relation }}
     )

@@ -7,7 +7,8 @@
 
 with unpivoted as (
     {{ unpivot_matrix(source('raw', 'expression'), 'gene_symbol', 'expression_value',
-                      sample_columns=samples, row_order_column='gene_order') }}
+                      sample_columns=samples, row_order_column='gene_order',
+                      columns_per_group=var('unpivot_columns_per_group')) }}
 )
 
 select * from unpivoted
